@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import OrganisationSettings, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Documents", {"fields": ("job_title",)}),
+    )
+    list_display = ("username", "first_name", "last_name", "job_title", "is_active")
+    list_filter = ("groups", "is_active", "is_staff")
+
+
+@admin.register(OrganisationSettings)
+class OrganisationSettingsAdmin(admin.ModelAdmin):
+    fieldsets = (
+        (None, {"fields": ("name", "short_name")}),
+        (
+            "Titles",
+            {
+                "fields": (
+                    "decision_maker_title",
+                    "chief_executive_title",
+                    "chief_finance_officer_title",
+                    "monitoring_officer_title",
+                )
+            },
+        ),
+        (
+            "Signature statements",
+            {
+                "fields": (
+                    "officer_approval_statement",
+                    "decision_maker_statement",
+                    "monitoring_officer_statement",
+                )
+            },
+        ),
+        (
+            "Decision reference numbers",
+            {"fields": ("decision_reference_pattern", "delegated_reference_pattern")},
+        ),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return not OrganisationSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

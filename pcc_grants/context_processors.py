@@ -1,0 +1,14 @@
+from .models import OrganisationSettings
+from .navigation import menu_for
+from .roles import user_roles
+
+
+def organisation(request):
+    return {"organisation": OrganisationSettings.load()}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": [], "my_roles": []}
+    return {"menu": menu_for(user), "my_roles": sorted(role.label for role in user_roles(user))}

@@ -1,0 +1,100 @@
+"""Load the demonstration organisation, one user per role, and demo data."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from pcc_grants.models import (
+    DEFAULT_DECISION_MAKER_STATEMENT,
+    DEFAULT_MONITORING_OFFICER_STATEMENT,
+    OrganisationSettings,
+    User,
+)
+from pcc_grants.roles import Role
+
+DURHAM = {
+    "name": "Police and Crime Commissioner for Durham",
+    "short_name": "Durham OPCC",
+    "decision_maker_title": "Police and Crime Commissioner",
+    "chief_executive_title": "Chief Executive",
+    "chief_finance_officer_title": "Chief Finance Officer",
+    "monitoring_officer_title": "Monitoring Officer",
+    # The officer approval statement of Durham's Decision Record Form.
+    "officer_approval_statement": (
+        "I have been consulted about the decision and confirm that financial, legal, and "
+        "equalities advice has been taken into account. I am satisfied that this is an "
+        "appropriate request to be submitted to the Police and Crime Commissioner."
+    ),
+    "decision_maker_statement": DEFAULT_DECISION_MAKER_STATEMENT,
+    "monitoring_officer_statement": DEFAULT_MONITORING_OFFICER_STATEMENT,
+    "decision_reference_pattern": "{seq:03d}-{year}",
+    "delegated_reference_pattern": "DEL {seq:03d}-{year}",
+}
+
+# (username, first name, last name, job title, roles, administrator)
+DEMO_USERS = (
+    ("officer", "Charles", "Oakley", "Head of Governance & Commissioning", [Role.OFFICER], False),
+    ("cfo", "Alex", "Morgan", "Chief Finance Officer", [Role.CHIEF_FINANCE_OFFICER], False),
+    ("chief.executive", "Jo", "Whitfield", "Chief Executive", [Role.CHIEF_EXECUTIVE], False),
+    (
+        "monitoring.officer",
+        "Sam",
+        "Patel",
+        "Monitoring Officer",
+        [Role.MONITORING_OFFICER],
+        False,
+    ),
+    (
+        "commissioner",
+        "Pat",
+        "Ellison",
+        "Police and Crime Commissioner",
+        [Role.COMMISSIONER],
+        False,
+    ),
+    ("panel", "Chris", "Dunn", "Police and Crime Panel member", [Role.PANEL_MEMBER], False),
+    ("admin", "Robin", "Hale", "Systems Administrator", [Role.ADMINISTRATOR], True),
+)
+
+
+class Command(BaseCommand):
+    help = "Load Durham's organisation settings, one user per role, and demo data (DEBUG only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default="demo", help="Password for every demo user (default: demo)."
+        )
+
+    def handle(self, *args, password: str, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo refuses to run with DEBUG off: it creates users with a known "
+                "password. Set DEBUG=1 for a demonstration database."
+            )
+        with transaction.atomic():
+            OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
+            users = [self._user(password, *row) for row in DEMO_USERS]
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /accounts/login/ as:"))
+        width = max(len(user.username) for user in users)
+        for user, row in zip(users, DEMO_USERS, strict=True):
+            roles = ", ".join(role.label for role in row[4])
+            self.stdout.write(f"  {user.username:<{width}}  password: {password:<8}  {roles}")
+
+    def _user(self, password, username, first, last, job_title, roles, administrator) -> User:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": job_title,
+                "email": f"{username}@example.org",
+                "is_active": True,
+                "is_staff": administrator,
+                "is_superuser": administrator,
+            },
+        )
+        user.set_password(password)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+        return user

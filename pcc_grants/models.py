@@ -1,0 +1,128 @@
+import string
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+REFERENCE_FIELDS = {"seq", "year", "yy"}
+
+
+def validate_reference_pattern(pattern: str) -> None:
+    """A reference pattern is a format string over ``seq``, ``year`` and ``yy``."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as error:
+        raise ValidationError(f"Not a valid reference pattern: {error}.") from error
+    unknown = fields - REFERENCE_FIELDS
+    if unknown:
+        raise ValidationError(
+            "Unknown placeholder %(names)s: use {seq}, {year} and {yy} only.",
+            params={"names": ", ".join(sorted(unknown))},
+        )
+    if "seq" not in fields:
+        raise ValidationError("The pattern must contain {seq}, e.g. {seq:03d}-{year}.")
+    try:
+        pattern.format(seq=25, year=2013, yy="13")
+    except (ValueError, IndexError) as error:
+        raise ValidationError(f"Not a valid reference pattern: {error}.") from error
+
+
+class User(AbstractUser):
+    job_title = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="As it appears on documents, e.g. Head of Governance & Commissioning.",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class OrganisationSettings(models.Model):
+    """The one record of who the body is and what its office holders are called.
+
+    Titles and statements are data so that the product survives a change of
+    governance (e.g. a mayor or policing board replacing the Commissioner).
+    """
+
+    name = models.CharField(
+        "body's name",
+        max_length=200,
+        help_text="e.g. Police and Crime Commissioner for Durham",
+    )
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text="e.g. Durham OPCC; used in the page header."
+    )
+    decision_maker_title = models.CharField(
+        max_length=150, default="Police and Crime Commissioner"
+    )
+    chief_executive_title = models.CharField(max_length=150, default="Chief Executive")
+    chief_finance_officer_title = models.CharField(max_length=150, default="Chief Finance Officer")
+    monitoring_officer_title = models.CharField(max_length=150, default="Monitoring Officer")
+    officer_approval_statement = models.TextField(
+        help_text="What the Chief Executive or Chief Finance Officer signs.",
+    )
+    decision_maker_statement = models.TextField(
+        help_text="What the decision-maker signs, including the register of interests "
+        "declaration.",
+    )
+    monitoring_officer_statement = models.TextField(
+        help_text="What the Monitoring Officer signs when deciding publication.",
+    )
+    decision_reference_pattern = models.CharField(
+        max_length=50,
+        default="{seq:03d}-{year}",
+        validators=[validate_reference_pattern],
+        help_text="e.g. {seq:03d}-{year} gives 034-2016; EXE {seq:04d}/{yy} gives EXE 0025/13.",
+    )
+    delegated_reference_pattern = models.CharField(
+        max_length=50,
+        default="DEL {seq:03d}-{year}",
+        validators=[validate_reference_pattern],
+        help_text="The separate series for delegated officer decisions.",
+    )
+
+    class Meta:
+        verbose_name = "organisation settings"
+        verbose_name_plural = "organisation settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:pcc_grants_organisationsettings_change", args=[self.pk])
+
+    @classmethod
+    def load(cls) -> "OrganisationSettings":
+        """The record, or unsaved defaults until an administrator saves one."""
+        return cls.objects.filter(pk=1).first() or cls(
+            pk=1,
+            name="Office of the Police and Crime Commissioner",
+            officer_approval_statement=DEFAULT_OFFICER_APPROVAL_STATEMENT,
+            decision_maker_statement=DEFAULT_DECISION_MAKER_STATEMENT,
+            monitoring_officer_statement=DEFAULT_MONITORING_OFFICER_STATEMENT,
+        )
+
+
+DEFAULT_OFFICER_APPROVAL_STATEMENT = (
+    "I have been consulted about the decision and confirm that financial, legal, and "
+    "equalities advice has been taken into account. I am satisfied that this is an "
+    "appropriate request to be submitted to the Police and Crime Commissioner."
+)
+DEFAULT_DECISION_MAKER_STATEMENT = (
+    "I agree the decision set out above. I confirm that my register of interests is up to "
+    "date and that I have no personal or prejudicial interest in this decision."
+)
+DEFAULT_MONITORING_OFFICER_STATEMENT = (
+    "As Monitoring Officer I have determined whether it is appropriate to publish this "
+    "record of decision, the officer assessment and the supporting details, for the "
+    "reasons given."
+)

@@ -1,0 +1,51 @@
+"""The roles of the product, held as Django groups (a user may hold several).
+
+The group names are the role values; a data migration creates them.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "Officer"
+    CHIEF_FINANCE_OFFICER = "Chief Finance Officer"
+    CHIEF_EXECUTIVE = "Chief Executive"
+    MONITORING_OFFICER = "Monitoring Officer"
+    COMMISSIONER = "Commissioner"
+    PANEL_MEMBER = "Panel member", "Panel member"
+    REVIEWER = "Reviewer"
+    ADMINISTRATOR = "Administrator"
+
+
+# Roles that work inside the OPCC. Panel members and reviewers are outside it:
+# they read what is published or scored, and never reach staff records.
+STAFF_ROLES = frozenset(
+    {
+        Role.OFFICER,
+        Role.CHIEF_FINANCE_OFFICER,
+        Role.CHIEF_EXECUTIVE,
+        Role.MONITORING_OFFICER,
+        Role.COMMISSIONER,
+        Role.ADMINISTRATOR,
+    }
+)
+
+
+def user_roles(user) -> frozenset[Role]:
+    """The roles a user holds, read once per request and kept on the user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_pcc_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._pcc_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_staff_member(user) -> bool:
+    return bool(user_roles(user) & STAFF_ROLES)

@@ -1,0 +1,41 @@
+import factory
+from django.contrib.auth.models import Group
+
+from pcc_grants.models import OrganisationSettings, User
+from pcc_grants.roles import Role
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            # get_or_create: transactional tests flush the groups the migration made.
+            self.groups.set(
+                [Group.objects.get_or_create(name=Role(role).value)[0] for role in extracted]
+            )
+
+
+class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationSettings
+        django_get_or_create = ("id",)
+
+    id = 1
+    name = "Police and Crime Commissioner for Durham"
+    short_name = "Durham OPCC"
+    officer_approval_statement = "I am satisfied that this is an appropriate request."
+    decision_maker_statement = "I agree. My register of interests is up to date."
+    monitoring_officer_statement = "I have determined what may be published."

@@ -1,0 +1,73 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from pcc_grants.models import OrganisationSettings, User
+from pcc_grants.roles import Role, user_roles
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ROLES = {
+    "officer": {Role.OFFICER},
+    "cfo": {Role.CHIEF_FINANCE_OFFICER},
+    "chief.executive": {Role.CHIEF_EXECUTIVE},
+    "monitoring.officer": {Role.MONITORING_OFFICER},
+    "commissioner": {Role.COMMISSIONER},
+    "panel": {Role.PANEL_MEMBER},
+    "admin": {Role.ADMINISTRATOR},
+}
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_creates_durham_and_one_user_per_role_and_prints_the_logins(capsys):
+    call_command("load_demo", password="s3cret-demo")
+
+    out = capsys.readouterr().out
+    assert OrganisationSettings.load().name == "Police and Crime Commissioner for Durham"
+    for username, roles in DEMO_ROLES.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("s3cret-demo")
+        assert user_roles(user) == roles
+        assert username in out
+    assert "s3cret-demo" in out
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_twice_leaves_one_of_each():
+    call_command("load_demo")
+    call_command("load_demo")
+    assert User.objects.count() == len(DEMO_ROLES)
+    assert OrganisationSettings.objects.count() == 1
+    assert User.objects.get(username="officer").check_password("demo")
+
+
+@override_settings(DEBUG=False)
+def test_load_demo_refuses_to_run_with_debug_off():
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize(
+    ("username", "sees", "does_not_see"),
+    [
+        ("officer", ["Dashboard"], ["Administration", "Organisation settings"]),
+        ("commissioner", ["Dashboard"], ["Administration"]),
+        ("panel", ["Dashboard"], ["Administration"]),
+        ("admin", ["Dashboard", "Administration", "Organisation settings"], []),
+    ],
+)
+def test_each_demo_user_signs_in_and_sees_the_menu_of_their_roles(
+    client, username, sees, does_not_see
+):
+    call_command("load_demo")
+    assert client.login(username=username, password="demo")
+    response = client.get("/")
+    menu = [item["label"] for item in response.context["menu"]]
+    for label in sees:
+        assert label in menu
+    for label in does_not_see:
+        assert label not in menu
+    role_names = ", ".join(sorted(role.label for role in DEMO_ROLES[username]))
+    assert f"({role_names})" in response.content.decode()

@@ -1,0 +1,60 @@
+"""Every view needs a signed-in user unless it is on the public allow-list."""
+
+import pytest
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import include, path
+
+from .url_walker import iter_endpoints, unprotected_endpoints
+
+pytestmark = pytest.mark.django_db
+
+# The views an anonymous visitor may reach. Adding to this list is a decision
+# to publish something: say why in the review.
+PUBLIC_VIEWS = {
+    "home",  # the public landing page (the dashboard once signed in)
+    "health",  # load balancer probe; reveals nothing but "ok"
+    "login",
+    "logout",
+    "admin:login",  # the admin's own sign-in page
+    "admin:logout",
+}
+
+
+def test_every_view_not_on_the_public_list_redirects_anonymous_visitors_to_sign_in(client):
+    problems = unprotected_endpoints(client, PUBLIC_VIEWS)
+    assert problems == [], "Views reachable without signing in:\n" + "\n".join(problems)
+
+
+def test_the_walk_reaches_every_area_of_the_site():
+    names = {endpoint.name for endpoint in iter_endpoints()}
+    assert {"home", "health", "password_change", "admin:index"} <= names
+    assert len(names) > 20  # the admin alone brings dozens
+
+
+def test_public_allow_list_names_only_views_that_exist():
+    names = {endpoint.name for endpoint in iter_endpoints()}
+    assert names >= PUBLIC_VIEWS
+
+
+@login_not_required
+def _forgot_protection(request):
+    return HttpResponse("internal figures")
+
+
+def _unprotected_by_mistake(request):
+    return HttpResponse("internal figures")
+
+
+urlpatterns = [
+    path("", include("pcc_grants.urls")),
+    path("leaky/", _forgot_protection, name="leaky"),
+    path("guarded/<int:pk>/", _unprotected_by_mistake, name="guarded"),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_view_opted_out_of_login_without_being_listed_public_is_reported(client):
+    problems = unprotected_endpoints(client, PUBLIC_VIEWS, urlconf=__name__)
+    assert problems == ["leaky (/leaky/) answered 200"]
