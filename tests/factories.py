@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -39,3 +41,46 @@ class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
     officer_approval_statement = "I am satisfied that this is an appropriate request."
     decision_maker_statement = "I agree. My register of interests is up to date."
     monitoring_officer_statement = "I have determined what may be published."
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.Provider"
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+
+
+class FinancialYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.FinancialYear"
+        django_get_or_create = ("start_year",)
+
+    start_year = 2016
+
+
+class FundingStreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.FundingStream"
+
+    financial_year = factory.SubFactory(FinancialYearFactory)
+    name = factory.Sequence(lambda n: f"Stream {n}")
+    budget = Decimal("300000.00")
+    carried_forward = Decimal("0.00")
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.Allocation"
+
+    funding_stream = factory.SubFactory(FundingStreamFactory)
+    recipient = factory.SubFactory(ProviderFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    amount = Decimal("1000.00")
+    period_start = factory.LazyAttribute(lambda a: a.funding_stream.financial_year.starts_on)
+    period_end = factory.LazyAttribute(lambda a: a.funding_stream.financial_year.ends_on)
+    status = "proposed"
+
+    class Params:
+        approved = factory.Trait(status="approved")
+        contracted = factory.Trait(status="contracted")
+        withdrawn = factory.Trait(status="withdrawn")

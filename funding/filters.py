@@ -1,0 +1,42 @@
+import django_filters
+from django.db.models import Q
+
+from commissioning.models import CommissioningRoute, Provider
+
+from .models import Allocation, AllocationStatus, FinancialYear, FundingStream, PlanTheme
+
+
+class AllocationFilter(django_filters.FilterSet):
+    year = django_filters.ModelChoiceFilter(
+        label="Financial year",
+        field_name="funding_stream__financial_year",
+        queryset=FinancialYear.objects.all(),
+    )
+    stream = django_filters.ModelChoiceFilter(
+        label="Funding stream",
+        field_name="funding_stream",
+        queryset=FundingStream.objects.select_related("financial_year"),
+    )
+    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices)
+    recipient = django_filters.ModelChoiceFilter(label="Provider", queryset=Provider.objects.all())
+    theme = django_filters.ModelChoiceFilter(queryset=PlanTheme.objects.all())
+    route = django_filters.ChoiceFilter(
+        label="Commissioning route", choices=CommissioningRoute.choices
+    )
+    q = django_filters.CharFilter(label="Search", method="search")
+
+    class Meta:
+        model = Allocation
+        fields = ["year", "stream", "status", "recipient", "theme", "route", "q"]
+
+    def search(self, queryset, name, value):
+        terms = value.split()
+        for term in terms[:8]:
+            queryset = queryset.filter(
+                Q(title__icontains=term)
+                | Q(description__icontains=term)
+                | Q(recipient__name__icontains=term)
+                | Q(comments__icontains=term)
+                | Q(decision_reference__icontains=term)
+            )
+        return queryset

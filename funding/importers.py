@@ -1,0 +1,486 @@
+"""Imports of funding streams and allocations from CSV or XLSX (DESIGN §5).
+
+All-or-nothing: every row goes through the same service functions as the forms,
+inside one transaction; any error, or a dry run, rolls the whole file back. Every
+error is reported with its row number as a spreadsheet numbers it (the header is
+row 1) and its column.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from commissioning.models import CommissioningRoute
+from pcc_grants.money import format_money, parse_money
+
+from . import services
+from .models import Allocation, AllocationStatus, FinancialYear, FundingStream
+
+FUNDING_COLUMNS = (
+    "financial_year",
+    "name",
+    "source",
+    "budget",
+    "carried_forward",
+    "over_allocation_tolerance_percent",
+    "ring_fenced",
+    "parent",
+    "description",
+)
+FUNDING_REQUIRED = ("financial_year", "name")
+
+ALLOCATION_COLUMNS = (
+    "financial_year",
+    "funding_stream",
+    "recipient",
+    "title",
+    "amount",
+    "status",
+    "period_start",
+    "period_end",
+    "indicative",
+    "theme",
+    "route",
+    "decision_reference",
+    "comments",
+)
+ALLOCATION_REQUIRED = ("financial_year", "funding_stream", "recipient", "title", "amount")
+
+MAX_ROWS = 100_000
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+
+EMPTY_FILE = "The file is empty: it needs a header row and at least one row of data."
+NO_DATA_ROWS = "The file has a header row but no data."
+NOT_READABLE = (
+    "The file is neither a CSV file (UTF-8 text) nor an Excel workbook (.xlsx), "
+    "so it cannot be read."
+)
+MISSING_COLUMN = "The required column “{column}” is missing."
+DUPLICATE_COLUMN = "The column “{column}” appears more than once."
+UNKNOWN_COLUMN = "The column “{column}” is not one this import knows; expected: {expected}."
+REQUIRED_VALUE = "This column needs a value."
+BAD_YEAR = "Enter a financial year such as 2016/17."
+BAD_DATE = "Enter a real date such as 2016-04-01 or 01/04/2016."
+BAD_YES_NO = "Enter yes or no."
+BAD_PERCENT = "Enter a percentage between 0 and 100, such as 10."
+BAD_STATUS = "Enter one of: proposed, approved, contracted, withdrawn."
+BAD_ROUTE = "Not a commissioning route: enter one of {routes}."
+UNKNOWN_STREAM = "There is no funding stream “{name}” in {year}."
+UNKNOWN_PARENT = "There is no funding stream “{name}” in {year} to be part of."
+TOO_MANY_ROWS = "The file has more than {limit} rows; split it into smaller files."
+
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    row: int
+    action: str  # "create" or "update"
+    summary: str
+    amount: Decimal | None = None
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    planned: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((row.amount or Decimal("0") for row in self.planned), Decimal("0"))
+
+
+class _RowInvalid(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+
+
+# Reading files ----------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # openpyxl gives numbers as float; go through repr to keep what was typed.
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+            raise ValueError("The workbook expands to more than 50 MB; it cannot be read.")
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def read_rows(content: bytes) -> list[list[str]]:
+    """The rows of a CSV or XLSX file as text; raises ValueError with a readable message."""
+    if not content.strip():
+        raise ValueError(EMPTY_FILE)
+    if content[:4] == b"PK\x03\x04":
+        try:
+            return _read_xlsx(content)
+        except ValueError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any unreadable workbook is one message
+            raise ValueError(NOT_READABLE) from error
+    if b"\x00" in content[:4096]:
+        raise ValueError(NOT_READABLE)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(NOT_READABLE) from error
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise ValueError(f"The CSV file is malformed: {error}.") from error
+
+
+def _records(
+    content: bytes, columns: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[tuple[int, dict]], list[RowError]]:
+    try:
+        rows = read_rows(content)
+    except ValueError as error:
+        return [], [RowError(1, "", str(error))]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        return [], [RowError(1, "", EMPTY_FILE)]
+    header = [name.strip().lower().replace(" ", "_") for name in rows[0]]
+    errors = []
+    seen = set()
+    for name in header:
+        if name in seen and name:
+            errors.append(RowError(1, name, DUPLICATE_COLUMN.format(column=name)))
+        seen.add(name)
+    for name in required:
+        if name not in header:
+            errors.append(RowError(1, name, MISSING_COLUMN.format(column=name)))
+    for name in header:
+        if name and name not in columns:
+            errors.append(
+                RowError(1, name, UNKNOWN_COLUMN.format(column=name, expected=", ".join(columns)))
+            )
+    if len(rows) - 1 > MAX_ROWS:
+        errors.append(RowError(1, "", TOO_MANY_ROWS.format(limit=f"{MAX_ROWS:,}")))
+    if errors:
+        return [], errors
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell for cell in row):
+            continue
+        records.append(
+            (number, {name: (row[i] if i < len(row) else "") for i, name in enumerate(header)})
+        )
+    if not records:
+        return [], [RowError(2, "", NO_DATA_ROWS)]
+    return records, []
+
+
+# Reading cells ----------------------------------------------------------------------
+
+
+class _Row:
+    """One row's values, collecting an error per bad cell."""
+
+    def __init__(self, number: int, values: dict):
+        self.number = number
+        self.values = values
+        self.errors: list[RowError] = []
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = self.values.get(column, "").strip()
+        if required and not value:
+            self.error(column, REQUIRED_VALUE)
+        return value
+
+    def money(self, column: str, *, required: bool = False, tbd: bool = False):
+        value = self.text(column, required=required)
+        if not value or (tbd and value.upper() in {"TBD", "TBC"}):
+            return None
+        try:
+            return parse_money(value)
+        except ValidationError as error:
+            self.error(column, error.messages[0])
+            return None
+
+    def year(self, column: str = "financial_year") -> int | None:
+        value = self.text(column, required=True)
+        if not value:
+            return None
+        start = FinancialYear.start_year_from_label(value)
+        if start is None or not 2000 <= start <= 2100:
+            self.error(column, BAD_YEAR)
+            return None
+        return start
+
+    def day(self, column: str) -> date | None:
+        value = self.text(column)
+        if not value:
+            return None
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(value, pattern).date()
+            except ValueError:
+                continue
+        self.error(column, BAD_DATE)
+        return None
+
+    def yes_no(self, column: str) -> bool:
+        value = self.text(column).lower()
+        if value in YES:
+            return True
+        if value not in NO:
+            self.error(column, BAD_YES_NO)
+        return False
+
+    def percent(self, column: str) -> Decimal:
+        value = self.text(column).rstrip("%").strip()
+        if not value:
+            return Decimal("0.00")
+        try:
+            percent = Decimal(value)
+        except InvalidOperation:
+            self.error(column, BAD_PERCENT)
+            return Decimal("0.00")
+        if not percent.is_finite() or not Decimal("0") <= percent <= Decimal("100"):
+            self.error(column, BAD_PERCENT)
+            return Decimal("0.00")
+        return percent.quantize(Decimal("0.01"))
+
+    def raise_if_invalid(self) -> None:
+        if self.errors:
+            raise _RowInvalid(self.errors)
+
+
+def _service_errors(number: int, error: ValidationError, *, default_column: str) -> list[RowError]:
+    if hasattr(error, "error_dict"):
+        found = []
+        for name, messages in error.message_dict.items():
+            column = default_column if name == NON_FIELD_ERRORS else name
+            found.extend(RowError(number, column, message) for message in messages)
+        return found
+    return [RowError(number, default_column, message) for message in error.messages]
+
+
+# Funding streams --------------------------------------------------------------------
+
+
+def _import_funding_row(row: _Row, *, by, years: dict[int, FinancialYear]) -> PlannedRow:
+    start_year = row.year()
+    name = row.text("name", required=True)
+    source_name = row.text("source")
+    budget = row.money("budget", tbd=True)
+    carried_forward = row.money("carried_forward") or Decimal("0.00")
+    tolerance = row.percent("over_allocation_tolerance_percent")
+    ring_fenced = row.yes_no("ring_fenced")
+    parent_name = row.text("parent")
+    description = row.text("description")
+    row.raise_if_invalid()
+
+    if start_year not in years:
+        years[start_year] = services.financial_year_get_or_create(start_year=start_year)
+    year = years[start_year]
+    parent = None
+    if parent_name:
+        parent = FundingStream.objects.filter(
+            financial_year=year, name__iexact=parent_name
+        ).first()
+        if parent is None:
+            row.error("parent", UNKNOWN_PARENT.format(name=parent_name, year=year.label))
+            row.raise_if_invalid()
+    previous = FundingStream.objects.filter(
+        financial_year__start_year=start_year - 1, name__iexact=name
+    ).first()
+    fields = {
+        "source": services.funding_source_get_or_create(name=source_name) if source_name else None,
+        "budget": budget,
+        "carried_forward": carried_forward,
+        "ring_fenced": ring_fenced,
+        "over_allocation_tolerance_percent": tolerance,
+        "parent": parent,
+        "previous": previous,
+        "description": description,
+    }
+    existing = FundingStream.objects.filter(financial_year=year, name__iexact=name).first()
+    if existing:
+        stream = services.funding_stream_update(stream=existing, by=by, name=name, **fields)
+        action = "update"
+    else:
+        stream = services.funding_stream_create(by=by, financial_year=year, name=name, **fields)
+        action = "create"
+    shown = "to be determined" if stream.budget is None else format_money(stream.budget)
+    return PlannedRow(
+        row.number, action, f"{year.label} · {stream.name} · budget {shown}", stream.budget
+    )
+
+
+# Allocations ------------------------------------------------------------------------
+
+
+def _import_allocation_row(
+    row: _Row, *, by, streams: dict[tuple[int, str], FundingStream | None]
+) -> PlannedRow:
+    start_year = row.year()
+    stream_name = row.text("funding_stream", required=True)
+    # The column is required; a blank value means an unnamed pot.
+    recipient_name = row.text("recipient")
+    title = row.text("title", required=True)
+    amount = row.money("amount", required=True)
+    status_text = row.text("status").lower() or AllocationStatus.PROPOSED
+    if status_text not in AllocationStatus.values:
+        row.error("status", BAD_STATUS)
+    period_start = row.day("period_start")
+    period_end = row.day("period_end")
+    indicative = row.yes_no("indicative")
+    theme_name = row.text("theme")
+    route_text = row.text("route")
+    route = CommissioningRoute.from_text(route_text) if route_text else None
+    if route_text and route is None:
+        codes = ", ".join(choice.value for choice in CommissioningRoute)
+        row.error("route", BAD_ROUTE.format(routes=codes))
+    decision_reference = row.text("decision_reference")
+    comments = row.text("comments")
+
+    stream = None
+    if start_year is not None and stream_name:
+        key = (start_year, stream_name.lower())
+        if key not in streams:
+            streams[key] = (
+                FundingStream.objects.select_related("financial_year")
+                .filter(financial_year__start_year=start_year, name__iexact=stream_name)
+                .first()
+            )
+        stream = streams[key]
+        if stream is None:
+            label = f"{start_year}/{(start_year + 1) % 100:02d}"
+            row.error("funding_stream", UNKNOWN_STREAM.format(name=stream_name, year=label))
+    row.raise_if_invalid()
+
+    allocation = services.allocation_create(
+        by=by,
+        funding_stream=stream,
+        recipient=services.provider_get_or_create(name=recipient_name) if recipient_name else None,
+        title=title,
+        amount=amount,
+        status=status_text,
+        period_start=period_start,
+        period_end=period_end,
+        indicative=indicative,
+        theme=services.plan_theme_get_or_create(name=theme_name) if theme_name else None,
+        route=route.value if route else "",
+        decision_reference=decision_reference,
+        comments=comments,
+    )
+    return PlannedRow(
+        row.number,
+        "create",
+        f"{stream.financial_year.label} · {stream.name} → {allocation.recipient_name}: {title} "
+        f"({allocation.get_status_display().lower()})",
+        allocation.amount,
+    )
+
+
+# Running an import ------------------------------------------------------------------
+
+
+_KINDS = {
+    "funding": (FUNDING_COLUMNS, FUNDING_REQUIRED, _import_funding_row, "name"),
+    "allocations": (ALLOCATION_COLUMNS, ALLOCATION_REQUIRED, _import_allocation_row, "amount"),
+}
+
+
+def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> ImportResult:
+    """Import a whole file, or nothing. ``dry_run`` checks everything and saves nothing."""
+    columns, required, import_row, default_column = _KINDS[kind]
+    result = ImportResult(kind=kind)
+    records, result.errors = _records(content, columns, required)
+    if result.errors:
+        return result
+    cache: dict = {}
+    with transaction.atomic():
+        for number, values in records:
+            row = _Row(number, values)
+            try:
+                with transaction.atomic():
+                    context = {"years": cache} if kind == "funding" else {"streams": cache}
+                    result.planned.append(import_row(row, by=by, **context))
+            except _RowInvalid as invalid:
+                result.errors.extend(invalid.errors)
+            except ValidationError as error:
+                result.errors.extend(_service_errors(number, error, default_column=default_column))
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            result.saved = True
+    return result
+
+
+run_import.alters_data = True
+
+
+def export_allocation_rows(queryset) -> list[list[str]]:
+    """Rows in the import's own columns, so that an export re-imports as it was."""
+    rows = [list(ALLOCATION_COLUMNS)]
+    for allocation in queryset.select_related(
+        "funding_stream__financial_year", "recipient", "theme"
+    ).order_by("funding_stream__financial_year__start_year", "pk"):
+        rows.append(allocation_export_row(allocation))
+    return rows
+
+
+def allocation_export_row(allocation: Allocation) -> list[str]:
+    return [
+        allocation.funding_stream.financial_year.label,
+        allocation.funding_stream.name,
+        allocation.recipient.name if allocation.recipient_id else "",
+        allocation.title,
+        f"{allocation.amount:.2f}",
+        allocation.status,
+        allocation.period_start.isoformat(),
+        allocation.period_end.isoformat(),
+        "yes" if allocation.indicative else "no",
+        allocation.theme.name if allocation.theme_id else "",
+        allocation.route,
+        allocation.decision_reference,
+        allocation.comments,
+    ]

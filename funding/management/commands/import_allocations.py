@@ -1,0 +1,12 @@
+from ._importing import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Import allocations from CSV or XLSX (columns: financial_year, funding_stream, "
+        "recipient, title, amount, status, period_start, period_end, indicative, theme, "
+        "route, decision_reference, comments). All or nothing; approved rows pass the "
+        "budget rule."
+    )
+    kind = "allocations"
+    noun = "allocations"
