@@ -11,4 +11,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": [], "my_roles": []}
-    return {"menu": menu_for(user), "my_roles": sorted(role.label for role in user_roles(user))}
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    return {
+        "menu": menu_for(user, current),
+        "my_roles": sorted(role.label for role in user_roles(user)),
+    }

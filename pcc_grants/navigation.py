@@ -17,8 +17,19 @@ class NavItem:
     section: str = ""
 
 
+FUNDING_EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
+
 NAVIGATION = (
     NavItem("Dashboard", "home", ANY_SIGNED_IN),
+    NavItem("Funding streams", "funding:stream_list", STAFF_ROLES, "Funding"),
+    NavItem("Allocations", "funding:allocation_list", STAFF_ROLES, "Funding"),
+    NavItem(
+        "Funding position",
+        "funding:position_current",
+        STAFF_ROLES | {Role.PANEL_MEMBER},
+        "Funding",
+    ),
+    NavItem("Import from a file", "funding:import", FUNDING_EDITORS, "Funding"),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
     NavItem(
         "Organisation settings",
@@ -28,16 +39,37 @@ NAVIGATION = (
 )
 
 
-def menu_for(user) -> list[dict]:
+def menu_for(user, current: str = "") -> list[dict]:
+    """The menu entries the user's roles allow, entries of a section grouped under it."""
     roles = user_roles(user)
-    if not roles:
-        return []
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in NAVIGATION
-        if roles & item.roles
-    ]
+    menu: list[dict] = []
+    sections: dict[str, dict] = {}
+    for item in NAVIGATION:
+        if not roles & item.roles:
+            continue
+        entry = {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "url_name": item.url_name,
+            "current": item.url_name == current,
+        }
+        if not item.section:
+            menu.append(entry)
+            continue
+        if item.section not in sections:
+            sections[item.section] = {"label": item.section, "children": [], "current": False}
+            menu.append(sections[item.section])
+        sections[item.section]["children"].append(entry)
+        sections[item.section]["current"] |= entry["current"] or current.startswith(
+            item.url_name.split(":")[0] + ":"
+        )
+    return menu
 
 
-def is_staff_area_user(user) -> bool:
-    return bool(user_roles(user) & STAFF_ROLES)
+def menu_labels(menu: list[dict]) -> list[str]:
+    """Every label in a menu, sections first then their entries."""
+    labels = []
+    for entry in menu:
+        labels.append(entry["label"])
+        labels.extend(item["label"] for item in entry.get("children", []))
+    return labels

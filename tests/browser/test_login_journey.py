@@ -55,6 +55,7 @@ def test_administrator_menu_offers_administration_and_organisation_settings(
 
 def test_signing_out_returns_to_the_public_landing_page(page, login, organisation, officer):
     login(officer)
+    page.get_by_test_id("signed-in-as").click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(organisation.name)

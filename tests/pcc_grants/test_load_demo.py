@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from pcc_grants.models import OrganisationSettings, User
+from pcc_grants.navigation import menu_labels
 from pcc_grants.roles import Role, user_roles
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,17 @@ def test_load_demo_refuses_to_run_with_debug_off():
 @pytest.mark.parametrize(
     ("username", "sees", "does_not_see"),
     [
-        ("officer", ["Dashboard"], ["Administration", "Organisation settings"]),
-        ("commissioner", ["Dashboard"], ["Administration"]),
-        ("panel", ["Dashboard"], ["Administration"]),
+        (
+            "officer",
+            ["Dashboard", "Funding streams", "Allocations", "Import from a file"],
+            ["Administration", "Organisation settings"],
+        ),
+        (
+            "commissioner",
+            ["Dashboard", "Funding streams", "Funding position"],
+            ["Administration", "Import from a file"],
+        ),
+        ("panel", ["Dashboard", "Funding position"], ["Allocations", "Administration"]),
         ("admin", ["Dashboard", "Administration", "Organisation settings"], []),
     ],
 )
@@ -64,10 +73,20 @@ def test_each_demo_user_signs_in_and_sees_the_menu_of_their_roles(
     call_command("load_demo")
     assert client.login(username=username, password="demo")
     response = client.get("/")
-    menu = [item["label"] for item in response.context["menu"]]
+    menu = menu_labels(response.context["menu"])
     for label in sees:
         assert label in menu
     for label in does_not_see:
         assert label not in menu
     role_names = ", ".join(sorted(role.label for role in DEMO_ROLES[username]))
     assert f"({role_names})" in response.content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_adds_durhams_2015_funding_once():
+    from funding.models import Allocation, FundingStream
+
+    call_command("load_demo")
+    call_command("load_demo")
+    assert FundingStream.objects.filter(financial_year__start_year=2015).count() == 6
+    assert sum(a.amount for a in Allocation.objects.all()) == 500545

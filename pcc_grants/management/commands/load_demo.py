@@ -1,5 +1,7 @@
 """Load the demonstration organisation, one user per role, and demo data."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +13,11 @@ from pcc_grants.models import (
     OrganisationSettings,
     User,
 )
+from funding.importers import run_import
+from funding.models import FundingStream
 from pcc_grants.roles import Role
+
+SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 
 DURHAM = {
     "name": "Police and Crime Commissioner for Durham",
@@ -75,11 +81,25 @@ class Command(BaseCommand):
         with transaction.atomic():
             OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
             users = [self._user(password, *row) for row in DEMO_USERS]
+            self._funding()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /accounts/login/ as:"))
         width = max(len(user.username) for user in users)
         for user, row in zip(users, DEMO_USERS, strict=True):
             roles = ", ".join(role.label for role in row[4])
             self.stdout.write(f"  {user.username:<{width}}  password: {password:<8}  {roles}")
+
+    def _funding(self) -> None:
+        """Durham's 2015-16 funding streams and Community Safety Grant projects."""
+        if FundingStream.objects.filter(financial_year__start_year=2015).exists():
+            return
+        for kind, name in (
+            ("funding", "durham_2015_funding.csv"),
+            ("allocations", "durham_2015_allocations.csv"),
+        ):
+            result = run_import(kind=kind, content=(SEEDS / name).read_bytes())
+            if not result.ok:
+                raise CommandError(f"{name}: " + "; ".join(map(str, result.errors)))
+            self.stdout.write(f"  {name}: {len(result.planned)} rows imported")
 
     def _user(self, password, username, first, last, job_title, roles, administrator) -> User:
         user, _ = User.objects.update_or_create(

@@ -1,0 +1,84 @@
+"""Who may do what with funding. Each check answers (allowed, reason)."""
+
+from typing import NamedTuple
+
+from pcc_grants.roles import STAFF_ROLES, Role, user_roles
+
+from .models import Allocation, AllocationStatus, FundingStream
+
+
+class Permission(NamedTuple):
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
+APPROVERS = frozenset({Role.CHIEF_FINANCE_OFFICER, Role.COMMISSIONER})
+POSITION_READERS = STAFF_ROLES | {Role.PANEL_MEMBER}
+
+
+def _holds(user, roles: frozenset, what: str) -> Permission:
+    if user_roles(user) & roles:
+        return Permission(True)
+    names = " or ".join(sorted(role.label for role in roles))
+    return Permission(False, f"Only the {names} can {what}.")
+
+
+def can_view_funding(user) -> Permission:
+    if user_roles(user) & STAFF_ROLES:
+        return Permission(True)
+    return Permission(False, "Funding records are for staff of the office.")
+
+
+def can_view_position(user) -> Permission:
+    if user_roles(user) & POSITION_READERS:
+        return Permission(True)
+    return Permission(False, "The funding position is for staff and the Police and Crime Panel.")
+
+
+def can_edit_funding(user) -> Permission:
+    return _holds(user, EDITORS, "record funding streams and allocations")
+
+
+def _year_open(stream: FundingStream) -> Permission:
+    if stream.financial_year.is_closed:
+        return Permission(False, f"{stream.financial_year} is closed.")
+    return Permission(True)
+
+
+def can_edit_stream(user, stream: FundingStream) -> Permission:
+    return can_edit_funding(user) and _year_open(stream)
+
+
+def can_edit_allocation(user, allocation: Allocation) -> Permission:
+    return can_edit_funding(user) and _year_open(allocation.funding_stream)
+
+
+def can_approve_allocation(user, allocation: Allocation) -> Permission:
+    allowed = _holds(user, APPROVERS, "approve an allocation")
+    if not allowed:
+        return allowed
+    if allocation.status != AllocationStatus.PROPOSED:
+        return Permission(False, "Only a proposed allocation can be approved.")
+    return _year_open(allocation.funding_stream)
+
+
+def can_mark_contracted(user, allocation: Allocation) -> Permission:
+    allowed = can_edit_funding(user)
+    if not allowed:
+        return allowed
+    if allocation.status != AllocationStatus.APPROVED:
+        return Permission(False, "Only an approved allocation can be marked contracted.")
+    return _year_open(allocation.funding_stream)
+
+
+def can_withdraw(user, allocation: Allocation) -> Permission:
+    allowed = can_edit_funding(user)
+    if not allowed:
+        return allowed
+    if allocation.status == AllocationStatus.WITHDRAWN:
+        return Permission(False, "It is already withdrawn.")
+    return _year_open(allocation.funding_stream)

@@ -1,0 +1,419 @@
+import uuid
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from pcc_grants.charts import funding_bars
+from pcc_grants.forms import add_service_errors
+from pcc_grants.history import change_history
+from pcc_grants.pdf import render_pdf
+
+from . import permissions, services
+from .exports import download
+from .filters import AllocationFilter
+from .forms import AllocationForm, FileImportForm, FundingStreamForm
+from .importers import allocation_export_row, export_allocation_rows, run_import
+from .models import Allocation, FinancialYear, FundingStream
+from .selectors import current_financial_year, funding_position, stream_position
+
+PAGE_SIZE = 50
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_SESSION_KEY = "funding_import"
+
+
+def _require(permission: permissions.Permission) -> None:
+    if not permission:
+        raise PermissionDenied(permission.reason)
+
+
+def _year_from_slug(slug: str) -> FinancialYear:
+    start = FinancialYear.start_year_from_label(slug)
+    year = FinancialYear.objects.filter(start_year=start).first() if start else None
+    if year is None:
+        raise Http404("No such financial year.")
+    return year
+
+
+def _chosen_year(request: HttpRequest, years: list[FinancialYear]) -> FinancialYear | None:
+    wanted = request.GET.get("year", "")
+    start = FinancialYear.start_year_from_label(wanted) if wanted else None
+    for year in years:
+        if year.start_year == start:
+            return year
+    current = current_financial_year()
+    return current if current in years else (years[0] if years else None)
+
+
+# Funding streams --------------------------------------------------------------------
+
+
+@require_safe
+def stream_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_funding(request.user))
+    years = list(FinancialYear.objects.all())
+    year = _chosen_year(request, years)
+    position = funding_position(year=year) if year else None
+    return render(
+        request,
+        "funding/stream_list.html",
+        {
+            "years": years,
+            "year": year,
+            "position": position,
+            "can_edit": permissions.can_edit_funding(request.user),
+        },
+    )
+
+
+@require_safe
+def stream_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_view_funding(request.user))
+    stream = get_object_or_404(FundingStream.objects.select_related("financial_year"), pk=pk)
+    position, sub_streams = stream_position(stream=stream)
+    allocations = Paginator(
+        stream.allocations.select_related("recipient", "theme").order_by("pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/stream_detail.html",
+        {
+            "stream": position.stream,
+            "position": position,
+            "sub_streams": sub_streams,
+            "allocations": allocations,
+            "history": change_history(stream.history.all()),
+            "can_edit": permissions.can_edit_stream(request.user, stream),
+        },
+    )
+
+
+def _stream_fields(data: dict) -> dict:
+    return {
+        "name": data["name"],
+        "budget": data["budget"],
+        "carried_forward": data["carried_forward"],
+        "ring_fenced": data["ring_fenced"],
+        "over_allocation_tolerance_percent": data["over_allocation_tolerance_percent"],
+        "parent": data["parent"],
+        "previous": data["previous"],
+        "description": data["description"],
+    }
+
+
+def stream_create(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_edit_funding(request.user))
+    form = FundingStreamForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = _stream_fields(form.cleaned_data)
+        if fields["over_allocation_tolerance_percent"] is None:
+            del fields["over_allocation_tolerance_percent"]
+        try:
+            stream = services.funding_stream_create_for_year(
+                by=request.user,
+                start_year=form.cleaned_data["financial_year"],
+                source_name=form.cleaned_data["source"],
+                **fields,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Funding stream “{stream.name}” recorded.")
+            return redirect(stream)
+    return render(request, "funding/stream_form.html", {"form": form, "stream": None})
+
+
+def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stream = get_object_or_404(FundingStream.objects.select_related("financial_year"), pk=pk)
+    _require(permissions.can_edit_stream(request.user, stream))
+    form = FundingStreamForm(request.POST or None, user=request.user, stream=stream)
+    if request.method == "POST" and form.is_valid():
+        fields = _stream_fields(form.cleaned_data)
+        try:
+            services.funding_stream_update_named(
+                stream=stream, by=request.user, source_name=form.cleaned_data["source"], **fields
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Funding stream “{fields['name']}” saved.")
+            return redirect(stream)
+    return render(request, "funding/stream_form.html", {"form": form, "stream": stream})
+
+
+# Allocations ------------------------------------------------------------------------
+
+
+@require_safe
+def allocation_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_funding(request.user))
+    filterset = AllocationFilter(request.GET or None, queryset=Allocation.objects.for_register())
+    allocations = filterset.qs
+    file_format = request.GET.get("download")
+    if file_format in {"csv", "xlsx"}:
+        return download(
+            export_allocation_rows(allocations),
+            filename="allocations",
+            file_format=file_format,
+        )
+    page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("download", None)
+    return render(
+        request,
+        "funding/allocation_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "total": allocations.aggregate(total=Sum("amount"))["total"],
+            "query": query.urlencode(),
+            "can_edit": permissions.can_edit_funding(request.user),
+        },
+    )
+
+
+@require_safe
+def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_view_funding(request.user))
+    allocation = get_object_or_404(
+        Allocation.objects.select_related(
+            "funding_stream__financial_year", "recipient", "theme", "replaces"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    actions = [
+        ("approve", "Approve", permissions.can_approve_allocation(user, allocation)),
+        ("contract", "Mark contracted", permissions.can_mark_contracted(user, allocation)),
+        ("withdraw", "Withdraw", permissions.can_withdraw(user, allocation)),
+    ]
+    return render(
+        request,
+        "funding/allocation_detail.html",
+        {
+            "allocation": allocation,
+            "export_row": allocation_export_row(allocation),
+            "actions": actions,
+            "can_edit": permissions.can_edit_allocation(user, allocation),
+            "replaced_by": list(allocation.replaced_by.all()[:10]),
+            "history": change_history(allocation.history.all()),
+        },
+    )
+
+
+def _allocation_fields(data: dict) -> dict:
+    names = (
+        "funding_stream",
+        "title",
+        "description",
+        "amount",
+        "period_start",
+        "period_end",
+        "indicative",
+        "route",
+        "replaces",
+        "decision_reference",
+        "comments",
+    )
+    return {name: data[name] for name in names}
+
+
+ALLOCATION_ERROR_ALIASES = {"recipient": "recipient_name", "theme": "theme_name"}
+
+
+def allocation_create(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_edit_funding(request.user))
+    initial = {}
+    stream_pk = request.GET.get("stream", "").strip()
+    if stream_pk.isdigit():
+        initial["funding_stream"] = stream_pk
+    form = AllocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = services.allocation_save_named(
+                by=request.user,
+                recipient_name=form.cleaned_data["recipient_name"],
+                theme_name=form.cleaned_data["theme_name"],
+                **_allocation_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, ALLOCATION_ERROR_ALIASES)
+        else:
+            messages.success(request, f"Allocation “{allocation.title}” recorded as proposed.")
+            return redirect(allocation)
+    return render(request, "funding/allocation_form.html", {"form": form, "allocation": None})
+
+
+def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_object_or_404(
+        Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
+    )
+    _require(permissions.can_edit_allocation(request.user, allocation))
+    form = AllocationForm(request.POST or None, instance=allocation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_save_named(
+                by=request.user,
+                allocation=allocation,
+                recipient_name=form.cleaned_data["recipient_name"],
+                theme_name=form.cleaned_data["theme_name"],
+                **_allocation_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, ALLOCATION_ERROR_ALIASES)
+        else:
+            messages.success(request, "Allocation saved.")
+            return redirect(allocation)
+    return render(
+        request, "funding/allocation_form.html", {"form": form, "allocation": allocation}
+    )
+
+
+_ACTIONS = {
+    "approve": (permissions.can_approve_allocation, services.allocation_approve, "approved"),
+    "contract": (
+        permissions.can_mark_contracted,
+        services.allocation_mark_contracted,
+        "marked contracted",
+    ),
+    "withdraw": (permissions.can_withdraw, services.allocation_withdraw, "withdrawn"),
+}
+
+
+@require_POST
+def allocation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in _ACTIONS:
+        raise Http404("No such action.")
+    check, perform, done = _ACTIONS[action]
+    allocation = get_object_or_404(
+        Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
+    )
+    _require(check(request.user, allocation))
+    try:
+        allocation = perform(allocation=allocation, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Allocation “{allocation.title}” {done}.")
+        position, _ = stream_position(stream=allocation.funding_stream)
+        for warning in position.warnings:
+            messages.warning(request, f"{allocation.funding_stream.name}: {warning}")
+    return redirect(allocation)
+
+
+# Funding position -------------------------------------------------------------------
+
+
+def _position_context(year: FinancialYear) -> dict:
+    position = funding_position(year=year)
+    chart_rows = [
+        _ChartRow(("— " * row.depth) + row.stream.name, row.available, row.approved, row.proposed)
+        for row in position.rows
+    ]
+    return {"year": year, "position": position, "chart": funding_bars(chart_rows)}
+
+
+class _ChartRow(NamedTuple):
+    label: str
+    available: Decimal
+    approved: Decimal
+    proposed: Decimal
+
+
+@require_safe
+def position_current(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_position(request.user))
+    year = current_financial_year()
+    if year is None:
+        return render(request, "funding/position.html", {"year": None, "years": []})
+    return redirect("funding:position", year=year.slug)
+
+
+@require_safe
+def position(request: HttpRequest, year: str) -> HttpResponse:
+    _require(permissions.can_view_position(request.user))
+    context = _position_context(_year_from_slug(year))
+    context["years"] = list(FinancialYear.objects.all())
+    return render(request, "funding/position.html", context)
+
+
+@require_safe
+def position_pdf(request: HttpRequest, year: str) -> HttpResponse:
+    _require(permissions.can_view_position(request.user))
+    financial_year = _year_from_slug(year)
+    pdf = render_pdf("funding/position_pdf.html", _position_context(financial_year))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="funding-position-{financial_year.slug}.pdf"'
+    )
+    return response
+
+
+# Imports in the browser -------------------------------------------------------------
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_edit_funding(request.user))
+    form = FileImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", "The file is larger than 5 MB; split it into smaller files.")
+        elif not upload.name.lower().endswith((".csv", ".xlsx")):
+            form.add_error("file", "Upload a .csv or .xlsx file.")
+        else:
+            content = upload.read()
+            kind = form.cleaned_data["kind"]
+            result = run_import(kind=kind, content=content, by=request.user, dry_run=True)
+            token = ""
+            if result.ok:
+                token = uuid.uuid4().hex
+                default_storage.save(f"imports/{token}.upload", ContentFile(content))
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "kind": kind,
+                    "name": upload.name,
+                }
+            return render(
+                request,
+                "funding/import_preview.html",
+                {"result": result, "token": token, "file_name": upload.name, "kind": kind},
+            )
+    return render(request, "funding/import_upload.html", {"form": form})
+
+
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_edit_funding(request.user))
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    if not token or pending.get("token") != token:
+        messages.error(request, "That import has expired or was already confirmed: upload again.")
+        return redirect("funding:import")
+    path = f"imports/{token}.upload"
+    with default_storage.open(path, "rb") as stored:
+        content = stored.read()
+    result = run_import(kind=pending["kind"], content=content, by=request.user)
+    if not result.ok:
+        return render(
+            request,
+            "funding/import_preview.html",
+            {"result": result, "token": "", "file_name": pending["name"], "kind": pending["kind"]},
+        )
+    default_storage.delete(path)
+    del request.session[IMPORT_SESSION_KEY]
+    noun = "funding streams" if pending["kind"] == "funding" else "allocations"
+    messages.success(request, f"{len(result.planned)} {noun} imported from {pending['name']}.")
+    target = "funding:stream_list" if pending["kind"] == "funding" else "funding:allocation_list"
+    return redirect(reverse(target))
