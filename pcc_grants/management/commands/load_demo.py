@@ -7,14 +7,14 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from funding.importers import run_import
+from funding.models import FundingStream
 from pcc_grants.models import (
     DEFAULT_DECISION_MAKER_STATEMENT,
     DEFAULT_MONITORING_OFFICER_STATEMENT,
     OrganisationSettings,
     User,
 )
-from funding.importers import run_import
-from funding.models import FundingStream
 from pcc_grants.roles import Role
 
 SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
