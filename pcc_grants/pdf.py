@@ -63,6 +63,9 @@ def render_pdf(
     The template sets the document's language (``<html lang>``) and title
     (``<title>``), which become the PDF's ``/Lang`` and title.
     """
+    from .models import OrganisationSettings
+
+    context = {"organisation": OrganisationSettings.load(), **context}
     html = render_to_string(template_name, context, request=request)
     return html_to_pdf(html, fetcher=fetcher)
 

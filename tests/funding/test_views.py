@@ -1,0 +1,294 @@
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from funding.models import Allocation, AllocationStatus, FundingStream
+from pcc_grants.roles import Role
+
+from ..factories import AllocationFactory, FinancialYearFactory, FundingStreamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stream(db):
+    return FundingStreamFactory(
+        financial_year=FinancialYearFactory(start_year=2016),
+        name="Victims' Services",
+        budget=Decimal("525000"),
+    )
+
+
+def client_for(client, make_user, role):
+    client.force_login(make_user(role))
+    return client
+
+
+def test_stream_form_accepts_british_money_and_records_a_new_year_and_source(officer_client):
+    response = officer_client.post(
+        "/funding/streams/new/",
+        {
+            "financial_year": "2017/18",
+            "name": "Restorative Justice",
+            "source": "Ministry of Justice",
+            "budget": "£140,000",
+            "carried_forward": "9,400.00",
+            "description": "RJ coordinators",
+        },
+    )
+    stream = FundingStream.objects.get(name="Restorative Justice")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/funding/streams/{stream.pk}/"
+    assert (stream.financial_year.label, stream.source.name) == ("2017/18", "Ministry of Justice")
+    assert (stream.budget, stream.carried_forward) == (Decimal("140000.00"), Decimal("9400.00"))
+    page = officer_client.get(response.headers["Location"]).content.decode()
+    assert "£149,400" in page  # available
+
+
+def test_a_refused_stream_leaves_no_year_or_source_behind(officer_client, stream):
+    parent = stream
+    response = officer_client.post(
+        "/funding/streams/new/",
+        {
+            "financial_year": "2016/17",
+            "name": "Too big a sub-pot",
+            "source": "Brand new source",
+            "budget": "600000",
+            "parent": parent.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "The sub-streams of Victims&#x27; Services would get £600,000" in response.text
+    assert not FundingStream.objects.filter(name="Too big a sub-pot").exists()
+    from funding.models import FundingSource
+
+    assert not FundingSource.objects.filter(name="Brand new source").exists()
+
+
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [
+        ("12.345", "Use at most two decimal places (whole pence)."),
+        ("-5", "The amount cannot be negative."),
+        ("£1,2,3", "Enter an amount in pounds, such as £9,400 or 9400.00."),
+    ],
+)
+def test_stream_form_names_the_field_with_bad_money(officer_client, budget, message):
+    response = officer_client.post(
+        "/funding/streams/new/", {"financial_year": "2016/17", "name": "X", "budget": budget}
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not FundingStream.objects.exists()
+
+
+def test_an_officer_cannot_change_the_tolerance_even_by_posting_it(officer_client, stream):
+    officer_client.post(
+        f"/funding/streams/{stream.pk}/edit/",
+        {
+            "name": stream.name,
+            "budget": "525000",
+            "over_allocation_tolerance_percent": "50",
+        },
+    )
+    stream.refresh_from_db()
+    assert stream.over_allocation_tolerance_percent == Decimal("0.00")
+
+
+def test_allocation_form_records_a_new_recipient_and_shows_budget_errors_on_amount(
+    officer_client, stream
+):
+    response = officer_client.post(
+        "/funding/allocations/new/",
+        {
+            "funding_stream": stream.pk,
+            "title": "Community Peer Mentors",
+            "amount": "£9,400",
+            "recipient_name": "Darlington Peer Mentors CIC",
+            "theme_name": "Victims",
+            "route": "grant",
+        },
+    )
+    allocation = Allocation.objects.get()
+    assert response.headers["Location"] == f"/funding/allocations/{allocation.pk}/"
+    assert allocation.recipient.name == "Darlington Peer Mentors CIC"
+    assert allocation.status == AllocationStatus.PROPOSED
+    assert allocation.period_start.isoformat() == "2016-04-01"
+    detail = officer_client.get(response.headers["Location"]).content.decode()
+    assert "£9,400" in detail
+    assert "Only the Chief Finance Officer or Commissioner can approve an allocation." in detail
+
+
+def test_allocation_period_outside_the_year_is_shown_on_the_field(officer_client, stream):
+    response = officer_client.post(
+        "/funding/allocations/new/",
+        {
+            "funding_stream": stream.pk,
+            "title": "Late",
+            "amount": "100",
+            "period_end": "2017-06-30",
+        },
+    )
+    assert "The period must fall within the financial year 2016/17" in response.text
+    assert not Allocation.objects.exists()
+
+
+def test_the_cfo_approves_and_sees_an_over_budget_warning_within_tolerance(
+    client, make_user, stream
+):
+    stream.over_allocation_tolerance_percent = Decimal("10")
+    stream.save()
+    allocation = AllocationFactory(funding_stream=stream, amount=Decimal("550000"))
+    cfo = client_for(client, make_user, Role.CHIEF_FINANCE_OFFICER)
+    response = cfo.post(f"/funding/allocations/{allocation.pk}/approve/", follow=True)
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.APPROVED
+    assert "Over budget by £25,000, within the 10% tolerance." in response.text
+
+
+def test_an_approval_beyond_the_budget_is_refused_with_the_shortfall(client, make_user, stream):
+    allocation = AllocationFactory(funding_stream=stream, amount=Decimal("525000.01"))
+    cfo = client_for(client, make_user, Role.CHIEF_FINANCE_OFFICER)
+    response = cfo.post(f"/funding/allocations/{allocation.pk}/approve/", follow=True)
+    assert "so this is £0.01 too much." in response.text
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.PROPOSED
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.OFFICER, 403), (Role.PANEL_MEMBER, 403), (Role.MONITORING_OFFICER, 403)],
+)
+def test_only_approvers_may_approve_by_direct_post(client, make_user, stream, role, status):
+    allocation = AllocationFactory(funding_stream=stream)
+    response = client_for(client, make_user, role).post(
+        f"/funding/allocations/{allocation.pk}/approve/"
+    )
+    assert response.status_code == status
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.PROPOSED
+
+
+def test_approve_is_refused_on_get(client, make_user, stream):
+    allocation = AllocationFactory(funding_stream=stream)
+    cfo = client_for(client, make_user, Role.CHIEF_FINANCE_OFFICER)
+    assert cfo.get(f"/funding/allocations/{allocation.pk}/approve/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "status"),
+    [
+        (Role.PANEL_MEMBER, "/funding/allocations/", 403),
+        (Role.PANEL_MEMBER, "/funding/", 403),
+        (Role.PANEL_MEMBER, "/funding/position/2016-17/", 200),
+        (Role.COMMISSIONER, "/funding/allocations/", 200),
+        (Role.COMMISSIONER, "/funding/allocations/new/", 403),
+        (Role.COMMISSIONER, "/funding/import/", 403),
+        (Role.REVIEWER, "/funding/position/2016-17/", 403),
+    ],
+)
+def test_pages_answer_each_role_as_its_duties_allow(client, make_user, stream, role, url, status):
+    response = client_for(client, make_user, role).get(url)
+    assert response.status_code == status
+    if status == 403:
+        assert "You cannot do this" in response.text
+
+
+def test_a_closed_year_offers_no_editing(officer_client, stream):
+    allocation = AllocationFactory(funding_stream=stream)
+    stream.financial_year.is_closed = True
+    stream.financial_year.save()
+    assert officer_client.get(f"/funding/allocations/{allocation.pk}/edit/").status_code == 403
+    response = officer_client.post(
+        f"/funding/allocations/{allocation.pk}/edit/", {"title": "x", "amount": "1"}
+    )
+    assert response.status_code == 403
+    assert "2016/17 is closed." in response.text
+
+
+def test_register_download_contains_only_the_filtered_rows(officer_client, stream):
+    AllocationFactory(funding_stream=stream, title="Kept", approved=True)
+    AllocationFactory(funding_stream=stream, title="Filtered out")
+    response = officer_client.get("/funding/allocations/?status=approved&download=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("financial_year,funding_stream,recipient,title,amount")
+    assert len(lines) == 2
+    assert ",Kept," in lines[1]
+
+
+def test_register_download_as_xlsx(officer_client, stream):
+    from openpyxl import load_workbook
+
+    AllocationFactory(funding_stream=stream, title="Kept", amount=Decimal("9400"))
+    response = officer_client.get("/funding/allocations/?download=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][3:5] == ("Kept", "9400.00")
+
+
+def test_funding_position_pdf_is_tagged_and_contains_the_totals(officer_client, stream):
+    AllocationFactory(funding_stream=stream, amount=Decimal("47452.35"), approved=True)
+    html = officer_client.get("/funding/position/2016-17/").content.decode()
+    assert "£47,452.35" in html and "£477,547.65" in html
+    response = officer_client.get("/funding/position/2016-17.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for figure in ("£525,000", "£47,452.35", "£477,547.65", "Victims' Services", "Total"):
+        assert figure in text
+    assert "Page 1 of 1" in text
+    assert (
+        reader.metadata.title
+        == "Funding position 2016/17 – Office of the Police and Crime Commissioner"
+    )
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_browser_import_saves_only_after_confirmation(officer_client, stream):
+    content = (
+        "financial_year,funding_stream,recipient,title,amount\n"
+        '2016/17,Victims\' Services,Victim Support,Referral service,"£100,000"\n'
+    ).encode()
+    upload = io.BytesIO(content)
+    upload.name = "allocations.csv"
+    preview = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    assert "Confirm and import 1 row" in preview.text
+    assert "Victim Support: Referral service" in preview.text
+    assert not Allocation.objects.exists()
+    token = preview.context["token"]
+
+    confirmed = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
+    assert "1 allocations imported from allocations.csv." in confirmed.text
+    assert Allocation.objects.get().amount == Decimal("100000.00")
+    again = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
+    assert "expired or was already confirmed" in again.text
+    assert Allocation.objects.count() == 1
+
+
+def test_browser_import_with_errors_offers_no_confirmation(officer_client, stream):
+    upload = io.BytesIO(
+        b"financial_year,funding_stream,recipient,title,amount\n2016/17,Nope,A,B,abc\n"
+    )
+    upload.name = "bad.csv"
+    preview = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    assert "2 problems found: nothing has been saved" in preview.text
+    assert "Confirm and import" not in preview.text
+    assert preview.context["token"] == ""
+
+
+def test_browser_import_refuses_other_file_types(officer_client):
+    upload = io.BytesIO(b"%PDF-1.4 not a spreadsheet")
+    upload.name = "minutes.pdf"
+    response = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    assert "Upload a .csv or .xlsx file." in response.text
+
+
+def test_user_text_is_escaped_on_pages(officer_client, stream):
+    AllocationFactory(funding_stream=stream, title='<script>alert("x")</script>')
+    html = officer_client.get("/funding/allocations/").content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
