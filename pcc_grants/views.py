@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .roles import Role, user_roles
+from .roles import user_roles
 
 
 @login_not_required
@@ -14,11 +14,17 @@ def home(request: HttpRequest) -> HttpResponse:
     """The staff dashboard for a signed-in user; the public landing page otherwise."""
     if not request.user.is_authenticated:
         return render(request, "pcc_grants/landing.html")
-    roles = user_roles(request.user)
+    from funding.permissions import can_view_position
+    from funding.selectors import current_financial_year, funding_position
+
+    year = current_financial_year() if can_view_position(request.user) else None
     return render(
         request,
         "pcc_grants/dashboard.html",
-        {"roles": roles, "Role": Role},
+        {
+            "roles": user_roles(request.user),
+            "position": funding_position(year=year) if year else None,
+        },
     )
 
 

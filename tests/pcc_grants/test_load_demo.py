@@ -90,3 +90,12 @@ def test_load_demo_adds_durhams_2015_funding_once():
     call_command("load_demo")
     assert FundingStream.objects.filter(financial_year__start_year=2015).count() == 6
     assert sum(a.amount for a in Allocation.objects.all()) == 500545
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_dashboard_shows_the_latest_funding_position(client):
+    call_command("load_demo")
+    client.login(username="cfo", password="demo")
+    page = client.get("/").content.decode()
+    assert "Funding position 2015/16" in page
+    assert "£500,545" in page  # approved: Durham's Community Safety Grant projects
