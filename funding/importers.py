@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from commissioning.models import CommissioningRoute
+from commissioning.services import provider_get_or_create
 from pcc_grants.money import format_money, parse_money
 
 from . import services
@@ -399,7 +400,7 @@ def _import_allocation_row(
     allocation = services.allocation_create(
         by=by,
         funding_stream=stream,
-        recipient=services.provider_get_or_create(name=recipient_name) if recipient_name else None,
+        recipient=provider_get_or_create(name=recipient_name) if recipient_name else None,
         title=title,
         amount=amount,
         status=status_text,

@@ -242,6 +242,14 @@ class Allocation(models.Model):
     route = models.CharField(
         "commissioning route", max_length=20, choices=CommissioningRoute.choices, blank=True
     )
+    agreement = models.ForeignKey(
+        "commissioning.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        help_text="The grant agreement or contract that delivers it.",
+    )
     decision_reference = models.CharField(
         max_length=50,
         blank=True,

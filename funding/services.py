@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from commissioning.models import Provider, normalise_name
+from commissioning.models import Provider
+from commissioning.services import provider_get_or_create
 from pcc_grants.money import format_money
 from pcc_grants.roles import Role, has_role
 
@@ -66,6 +67,7 @@ STREAM_FIELDS = (
     "description",
 )
 ALLOCATION_FIELDS = (
+    "agreement",
     "recipient",
     "title",
     "description",
@@ -155,13 +157,6 @@ def funding_source_get_or_create(*, name: str) -> FundingSource:
 def plan_theme_get_or_create(*, name: str) -> PlanTheme:
     existing = PlanTheme.objects.filter(name__iexact=name.strip()).first()
     return existing or PlanTheme.objects.create(name=name.strip())
-
-
-def provider_get_or_create(*, name: str) -> Provider:
-    """The provider of that name, ignoring case and punctuation; created if unknown."""
-    wanted = normalise_name(name)
-    existing = Provider.objects.filter(normalised_name=wanted).first()
-    return existing or Provider.objects.create(name=" ".join(name.split()))
 
 
 # Funding streams ---------------------------------------------------------------------

@@ -2,6 +2,7 @@ import string
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -84,6 +85,17 @@ class OrganisationSettings(models.Model):
         default="DEL {seq:03d}-{year}",
         validators=[validate_reference_pattern],
         help_text="The separate series for delegated officer decisions.",
+    )
+
+    open_data_prefix = models.CharField(
+        "open data prefix",
+        max_length=60,
+        default="360G-pccgrants",
+        validators=[
+            RegexValidator(r"^360G-[A-Za-z0-9-]+$", "A 360Giving prefix such as 360G-DurhamPCC.")
+        ],
+        help_text="The 360Giving prefix registered for the office: grant ids and the ids of "
+        "organisations with no registered number start with it.",
     )
 
     class Meta:

@@ -30,6 +30,15 @@ NAVIGATION = (
         "Funding",
     ),
     NavItem("Import from a file", "funding:import", FUNDING_EDITORS, "Funding"),
+    NavItem("Providers", "commissioning:provider_list", STAFF_ROLES, "Commissioning"),
+    NavItem("Agreements", "commissioning:agreement_list", STAFF_ROLES, "Commissioning"),
+    NavItem(
+        "Overdue monitoring returns",
+        "commissioning:return_list",
+        STAFF_ROLES,
+        "Commissioning",
+    ),
+    NavItem("Contracts register", "commissioning:contracts", STAFF_ROLES, "Commissioning"),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
     NavItem(
         "Organisation settings",

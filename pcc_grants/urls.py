@@ -25,5 +25,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("funding/", include("funding.urls")),
+    path("commissioning/", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,16 +14,25 @@ def home(request: HttpRequest) -> HttpResponse:
     """The staff dashboard for a signed-in user; the public landing page otherwise."""
     if not request.user.is_authenticated:
         return render(request, "pcc_grants/landing.html")
+    from django.utils import timezone
+
+    from commissioning.permissions import can_view_commissioning
+    from commissioning.selectors import overdue_returns
     from funding.permissions import can_view_position
     from funding.selectors import current_financial_year, funding_position
 
     year = current_financial_year() if can_view_position(request.user) else None
+    overdue = None
+    if can_view_commissioning(request.user):
+        overdue = overdue_returns(today=timezone.localdate())
     return render(
         request,
         "pcc_grants/dashboard.html",
         {
             "roles": user_roles(request.user),
             "position": funding_position(year=year) if year else None,
+            "overdue": list(overdue[:10]) if overdue is not None else None,
+            "overdue_count": overdue.count() if overdue is not None else 0,
         },
     )
 

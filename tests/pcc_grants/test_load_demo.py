@@ -83,13 +83,23 @@ def test_each_demo_user_signs_in_and_sees_the_menu_of_their_roles(
 
 
 @override_settings(DEBUG=True)
-def test_load_demo_adds_durhams_2015_funding_once():
+def test_load_demo_adds_the_seed_funding_and_agreements_once():
+    from commissioning.models import Agreement
+    from commissioning.selectors import agreement_allocations_total
     from funding.models import Allocation, FundingStream
 
     call_command("load_demo")
     call_command("load_demo")
     assert FundingStream.objects.filter(financial_year__start_year=2015).count() == 6
-    assert sum(a.amount for a in Allocation.objects.all()) == 500545
+    durham = Allocation.objects.filter(funding_stream__financial_year__start_year=2015)
+    assert sum(a.amount for a in durham) == 500545
+    agreements = Agreement.objects.all()
+    assert agreements.count() == 11
+    for agreement in agreements:
+        assert agreement_allocations_total(agreement=agreement) == agreement.total_value
+    single_tenders = agreements.filter(route="single_tender")
+    assert single_tenders.count() == 3
+    assert all(a.single_tender_ground and a.single_tender_justification for a in single_tenders)
 
 
 @override_settings(DEBUG=True)
@@ -97,5 +107,5 @@ def test_the_demo_dashboard_shows_the_latest_funding_position(client):
     call_command("load_demo")
     client.login(username="cfo", password="demo")
     page = client.get("/").content.decode()
-    assert "Funding position 2015/16" in page
-    assert "£500,545" in page  # approved: Durham's Community Safety Grant projects
+    assert "Funding position 2017/18" in page
+    assert "£2,283,508" in page  # approved: Cambridgeshire's victims' and CDR grants

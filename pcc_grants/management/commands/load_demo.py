@@ -7,8 +7,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from commissioning import services as commissioning
+from commissioning.models import Agreement
 from funding.importers import run_import
-from funding.models import FundingStream
+from funding.models import Allocation, FundingStream
+from pcc_grants.demo.commissioning import AGREEMENTS, PROVIDERS
 from pcc_grants.models import (
     DEFAULT_DECISION_MAKER_STATEMENT,
     DEFAULT_MONITORING_OFFICER_STATEMENT,
@@ -82,6 +85,7 @@ class Command(BaseCommand):
             OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
             users = [self._user(password, *row) for row in DEMO_USERS]
             self._funding()
+            self._commissioning()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /accounts/login/ as:"))
         width = max(len(user.username) for user in users)
         for user, row in zip(users, DEMO_USERS, strict=True):
@@ -89,17 +93,44 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<{width}}  password: {password:<8}  {roles}")
 
     def _funding(self) -> None:
-        """Durham's 2015-16 funding streams and Community Safety Grant projects."""
-        if FundingStream.objects.filter(financial_year__start_year=2015).exists():
-            return
+        """Durham's 2015-16 funding and Community Safety Grant projects, and
+        Cambridgeshire's 2017/18 victims' services and crime reduction grants."""
+        for start_year, prefix in ((2015, "durham_2015"), (2017, "cambridgeshire_2017")):
+            if not FundingStream.objects.filter(financial_year__start_year=start_year).exists():
+                self._import(prefix)
+
+    def _import(self, prefix: str) -> None:
         for kind, name in (
-            ("funding", "durham_2015_funding.csv"),
-            ("allocations", "durham_2015_allocations.csv"),
+            ("funding", f"{prefix}_funding.csv"),
+            ("allocations", f"{prefix}_allocations.csv"),
         ):
             result = run_import(kind=kind, content=(SEEDS / name).read_bytes())
             if not result.ok:
                 raise CommandError(f"{name}: " + "; ".join(map(str, result.errors)))
             self.stdout.write(f"  {name}: {len(result.planned)} rows imported")
+
+    def _commissioning(self) -> None:
+        """Providers and agreements for the seeds, each linked to its allocations."""
+        for name, fields in PROVIDERS.items():
+            provider = commissioning.provider_get_or_create(name=name)
+            commissioning.provider_update(provider=provider, by=None, **fields)
+        for row in AGREEMENTS:
+            data = dict(row)
+            allocation_title = data.pop("allocation_title", None)
+            allocation_stream = data.pop("allocation_stream", None)
+            if Agreement.objects.filter(reference=data["reference"]).exists():
+                continue
+            data["provider"] = commissioning.provider_get_or_create(name=data["provider"])
+            agreement = commissioning.agreement_create(by=None, **data)
+            allocations = Allocation.objects.filter(recipient=agreement.provider)
+            if allocation_title:
+                allocations = allocations.filter(title=allocation_title)
+            if allocation_stream:
+                allocations = allocations.filter(funding_stream__name=allocation_stream)
+            commissioning.agreement_set_allocations(
+                agreement=agreement, allocations=allocations, by=None
+            )
+        self.stdout.write(f"  {len(AGREEMENTS)} agreements with their providers")
 
     def _user(self, password, username, first, last, job_title, roles, administrator) -> User:
         user, _ = User.objects.update_or_create(

@@ -1,0 +1,97 @@
+"""Reads with logic for providers, agreements and returns."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from funding.models import COMMITTED_STATUSES, Allocation
+
+from .models import Agreement, MonitoringReturn, Provider
+
+CONTRACT_BAND_LIMIT = Decimal("10000")
+
+
+def provider_allocations_by_year(*, provider: Provider) -> list[dict]:
+    """Per financial year: how many allocations, committed and proposed money."""
+    rows = (
+        Allocation.objects.filter(recipient=provider)
+        .values("funding_stream__financial_year__start_year")
+        .annotate(
+            count=Count("pk"),
+            committed=Sum("amount", filter=Q(status__in=COMMITTED_STATUSES)),
+            proposed=Sum("amount", filter=Q(status="proposed")),
+        )
+        .order_by("-funding_stream__financial_year__start_year")
+    )
+    return [
+        {
+            "year": f"{start}/{(start + 1) % 100:02d}",
+            "count": row["count"],
+            "committed": row["committed"] or Decimal("0"),
+            "proposed": row["proposed"] or Decimal("0"),
+        }
+        for row in rows
+        for start in [row["funding_stream__financial_year__start_year"]]
+    ]
+
+
+def agreement_allocations_total(*, agreement: Agreement) -> Decimal:
+    total = agreement.allocations.exclude(status="withdrawn").aggregate(t=Sum("amount"))["t"]
+    return total or Decimal("0")
+
+
+def overdue_returns(*, today: date):
+    return (
+        MonitoringReturn.objects.overdue(today)
+        .select_related("agreement__provider")
+        .order_by("due_date", "pk")
+    )
+
+
+def contracts_register(*, band: str = ""):
+    agreements = Agreement.objects.select_related("provider").order_by("reference")
+    if band == "over":
+        agreements = agreements.filter(total_value__gt=CONTRACT_BAND_LIMIT)
+    elif band == "under":
+        agreements = agreements.filter(total_value__lte=CONTRACT_BAND_LIMIT)
+    return agreements
+
+
+CONTRACT_COLUMNS = [
+    "reference",
+    "title",
+    "description",
+    "supplier",
+    "registration_number",
+    "vcse",
+    "sme",
+    "value",
+    "start",
+    "end",
+    "review_date",
+    "procurement_route",
+]
+
+
+def contract_rows(agreements) -> list[list]:
+    rows = [CONTRACT_COLUMNS]
+    for agreement in agreements:
+        provider = agreement.provider
+        rows.append(
+            [
+                agreement.reference,
+                agreement.title,
+                agreement.description,
+                provider.name,
+                provider.registration_number or provider.org_id,
+                "yes" if provider.is_vcse else "no",
+                "yes" if provider.is_sme else "no",
+                f"{agreement.total_value:.2f}",
+                agreement.start_date.isoformat(),
+                agreement.end_date.isoformat(),
+                agreement.review_date.isoformat() if agreement.review_date else "",
+                agreement.get_route_display(),
+            ]
+        )
+    return rows

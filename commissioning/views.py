@@ -1,0 +1,437 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from funding.exports import download
+from funding.models import Allocation
+from pcc_grants.forms import add_service_errors
+
+from . import permissions, services
+from .forms import (
+    AgreementForm,
+    ContactFormSet,
+    ContractsFilterForm,
+    DocumentForm,
+    MeasureFormSet,
+    PartnerFormSet,
+    ProviderForm,
+    ReturnForm,
+)
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementStatus,
+    CommissioningRoute,
+    MonitoringReturn,
+    Provider,
+    ProviderType,
+)
+from .selectors import (
+    agreement_allocations_total,
+    contract_rows,
+    contracts_register,
+    overdue_returns,
+    provider_allocations_by_year,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(permission) -> None:
+    if not permission:
+        raise PermissionDenied(permission.reason)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("download", None)
+    return query.urlencode()
+
+
+# Providers ---------------------------------------------------------------------------
+
+
+@require_safe
+def provider_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_commissioning(request.user))
+    providers = Provider.objects.order_by("name")
+    search = request.GET.get("q", "").strip()
+    if search:
+        providers = providers.filter(
+            Q(name__icontains=search)
+            | Q(charity_number__iexact=search)
+            | Q(company_number__iexact=search)
+            | Q(org_id__iexact=search)
+        )
+    provider_type = request.GET.get("type", "")
+    if provider_type in ProviderType.values:
+        providers = providers.filter(provider_type=provider_type)
+    return render(
+        request,
+        "commissioning/provider_list.html",
+        {
+            "page": Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": _query_without_page(request),
+            "search": search,
+            "provider_type": provider_type,
+            "types": ProviderType.choices,
+            "can_edit": permissions.can_edit_commissioning(request.user),
+        },
+    )
+
+
+@require_safe
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_view_commissioning(request.user))
+    provider = get_object_or_404(Provider, pk=pk)
+    allocations = Paginator(
+        Allocation.objects.filter(recipient=provider).for_register(), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    agreements = list(provider.agreements.order_by("-start_date")[:100])
+    returns = (
+        MonitoringReturn.objects.filter(agreement__provider=provider)
+        .select_related("agreement")
+        .order_by("-due_date")[:20]
+    )
+    by_year = provider_allocations_by_year(provider=provider)
+    return render(
+        request,
+        "commissioning/provider_detail.html",
+        {
+            "provider": provider,
+            "contacts": list(provider.contacts.all()),
+            "by_year": by_year,
+            "committed_total": sum(row["committed"] for row in by_year),
+            "allocations": allocations,
+            "agreements": agreements,
+            "agreements_total": provider.agreements.aggregate(t=Sum("total_value"))["t"] or 0,
+            "returns": returns,
+            "today": timezone.localdate(),
+            "can_edit": permissions.can_edit_commissioning(request.user),
+        },
+    )
+
+
+def _contacts(formset) -> list[dict]:
+    return [
+        {key: form.cleaned_data.get(key, "") for key in ("name", "role", "email", "phone")}
+        for form in formset.forms
+        if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _provider_form(request: HttpRequest, provider: Provider | None) -> HttpResponse:
+    _require(permissions.can_edit_commissioning(request.user))
+    form = ProviderForm(request.POST or None, instance=provider)
+    initial = list(provider.contacts.values("name", "role", "email", "phone")) if provider else []
+    contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.PROVIDER_FIELDS}
+        try:
+            if provider is None:
+                provider = services.provider_create(
+                    by=request.user, contacts=_contacts(contacts), **fields
+                )
+            else:
+                provider = services.provider_update(
+                    provider=provider, by=request.user, contacts=_contacts(contacts), **fields
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Provider “{provider.name}” saved.")
+            return redirect(provider)
+    return render(
+        request,
+        "commissioning/provider_form.html",
+        {"form": form, "contacts": contacts, "provider": provider},
+    )
+
+
+def provider_create(request: HttpRequest) -> HttpResponse:
+    return _provider_form(request, None)
+
+
+def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _provider_form(request, get_object_or_404(Provider, pk=pk))
+
+
+# Agreements --------------------------------------------------------------------------
+
+
+@require_safe
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_commissioning(request.user))
+    agreements = Agreement.objects.for_list()
+    route = request.GET.get("route", "")
+    if route in CommissioningRoute.values:
+        agreements = agreements.filter(route=route)
+    status = request.GET.get("status", "")
+    if status in AgreementStatus.values:
+        agreements = agreements.filter(status=status)
+    search = request.GET.get("q", "").strip()
+    if search:
+        agreements = agreements.filter(
+            Q(reference__icontains=search)
+            | Q(title__icontains=search)
+            | Q(provider__name__icontains=search)
+        )
+    return render(
+        request,
+        "commissioning/agreement_list.html",
+        {
+            "page": Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page")),
+            "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
+            "query": _query_without_page(request),
+            "routes": CommissioningRoute.choices,
+            "statuses": AgreementStatus.choices,
+            "route": route,
+            "status": status,
+            "search": search,
+            "can_edit": permissions.can_edit_commissioning(request.user),
+        },
+    )
+
+
+@require_safe
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_view_commissioning(request.user))
+    agreement = get_object_or_404(Agreement.objects.select_related("provider"), pk=pk)
+    allocations = list(
+        agreement.allocations.select_related("funding_stream__financial_year").order_by("pk")
+    )
+    allocations_total = agreement_allocations_total(agreement=agreement)
+    candidates = (
+        Allocation.objects.filter(recipient=agreement.provider)
+        .filter(Q(agreement__isnull=True) | Q(agreement=agreement))
+        .exclude(status="withdrawn")
+        .select_related("funding_stream__financial_year")
+        .order_by("-funding_stream__financial_year__start_year", "pk")[:200]
+    )
+    return render(
+        request,
+        "commissioning/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "partners": list(agreement.partners.all()),
+            "allocations": allocations,
+            "allocations_total": allocations_total,
+            "allocations_differ": allocations and allocations_total != agreement.total_value,
+            "candidates": candidates,
+            "documents": list(agreement.documents.select_related("uploaded_by")),
+            "returns": list(agreement.returns.prefetch_related("measures")),
+            "document_form": DocumentForm(),
+            "today": timezone.localdate(),
+            "can_edit": permissions.can_edit_commissioning(request.user),
+        },
+    )
+
+
+def _partners(formset) -> list[tuple]:
+    return [
+        (form.cleaned_data["name"], form.cleaned_data["contribution"])
+        for form in formset.forms
+        if form.cleaned_data.get("name")
+    ]
+
+
+def _agreement_form(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
+    _require(permissions.can_edit_commissioning(request.user))
+    initial = {}
+    if agreement is None and request.GET.get("provider", "").isdigit():
+        initial["provider"] = request.GET["provider"]
+    form = AgreementForm(request.POST or None, instance=agreement, initial=initial)
+    partner_initial = (
+        [{"name": p.name, "contribution": p.contribution} for p in agreement.partners.all()]
+        if agreement
+        else []
+    )
+    partners = PartnerFormSet(request.POST or None, initial=partner_initial, prefix="partners")
+    if request.method == "POST" and form.is_valid() and partners.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.AGREEMENT_FIELDS}
+        try:
+            if agreement is None:
+                agreement = services.agreement_create(
+                    by=request.user, partners=_partners(partners), **fields
+                )
+            else:
+                agreement = services.agreement_update(
+                    agreement=agreement, by=request.user, partners=_partners(partners), **fields
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Agreement {agreement.reference} saved.")
+            return redirect(agreement)
+    return render(
+        request,
+        "commissioning/agreement_form.html",
+        {"form": form, "partners": partners, "agreement": agreement},
+    )
+
+
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    return _agreement_form(request, None)
+
+
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agreement_form(request, get_object_or_404(Agreement, pk=pk))
+
+
+@require_POST
+def agreement_allocations(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_edit_commissioning(request.user))
+    agreement = get_object_or_404(Agreement, pk=pk)
+    chosen = Allocation.objects.filter(
+        pk__in=[value for value in request.POST.getlist("allocations") if value.isdigit()],
+        recipient=agreement.provider,
+    )
+    try:
+        services.agreement_set_allocations(
+            agreement=agreement, allocations=chosen, by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The allocations this agreement delivers are saved.")
+    return redirect(agreement)
+
+
+# Documents ---------------------------------------------------------------------------
+
+
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_edit_commissioning(request.user))
+    agreement = get_object_or_404(Agreement, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.errors.get("file", ["Choose a file to upload."]):
+            messages.error(request, message)
+        return redirect(agreement)
+    try:
+        document = services.agreement_document_add(
+            agreement=agreement, upload=form.cleaned_data["file"], by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{form.cleaned_data['file'].name}: {message}")
+    else:
+        messages.success(request, f"“{document.original_name}” uploaded.")
+    return redirect(agreement)
+
+
+@require_safe
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    _require(permissions.can_download_documents(request.user))
+    document = get_object_or_404(AgreementDocument, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Monitoring returns ------------------------------------------------------------------
+
+
+@require_safe
+def return_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_commissioning(request.user))
+    today = timezone.localdate()
+    returns = overdue_returns(today=today)
+    return render(
+        request,
+        "commissioning/return_list.html",
+        {
+            "page": Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": "",
+            "today": today,
+        },
+    )
+
+
+def return_record(request: HttpRequest, pk: int) -> HttpResponse:
+    monitoring_return = get_object_or_404(
+        MonitoringReturn.objects.select_related("agreement__provider"), pk=pk
+    )
+    if request.method == "POST":
+        _require(permissions.can_edit_commissioning(request.user))
+    else:
+        _require(permissions.can_view_commissioning(request.user))
+    form = ReturnForm(request.POST or None, instance=monitoring_return)
+    initial = [
+        {"metric": m.metric, "value": m.value, "target": m.target}
+        for m in monitoring_return.measures.all()
+    ]
+    measures = MeasureFormSet(request.POST or None, initial=initial, prefix="measures")
+    if request.method == "POST" and form.is_valid() and measures.is_valid():
+        try:
+            services.monitoring_return_record(
+                monitoring_return=monitoring_return,
+                by=request.user,
+                received_date=form.cleaned_data["received_date"],
+                spend_to_date=form.cleaned_data["spend_to_date"],
+                rag=form.cleaned_data["rag"],
+                narrative=form.cleaned_data["narrative"],
+                measures=[
+                    (m.cleaned_data["metric"], m.cleaned_data["value"], m.cleaned_data["target"])
+                    for m in measures.forms
+                    if m.cleaned_data.get("metric")
+                ],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Monitoring return recorded.")
+            return redirect(monitoring_return.agreement)
+    return render(
+        request,
+        "commissioning/return_form.html",
+        {
+            "form": form,
+            "measures": measures,
+            "monitoring_return": monitoring_return,
+            "can_edit": permissions.can_edit_commissioning(request.user),
+        },
+    )
+
+
+# Contracts register ------------------------------------------------------------------
+
+
+@require_safe
+def contracts(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_commissioning(request.user))
+    form = ContractsFilterForm(request.GET or None)
+    band = form.cleaned_data["band"] if form.is_valid() else ""
+    agreements = contracts_register(band=band)
+    if request.GET.get("download") == "csv":
+        suffix = {"over": "-over-10000", "under": "-10000-or-less"}.get(band, "")
+        return download(
+            contract_rows(agreements), filename=f"contracts-register{suffix}", file_format="csv"
+        )
+    return render(
+        request,
+        "commissioning/contracts.html",
+        {
+            "form": form,
+            "page": Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page")),
+            "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
+            "query": _query_without_page(request),
+        },
+    )

@@ -1,0 +1,76 @@
+"""Uploaded documents: which kinds are accepted, how big, and where they are kept.
+
+A file is accepted when its extension is on the list *and* its first bytes are
+what that kind of file starts with, so a renamed executable or HTML page is
+refused. Files are stored under random names, outside any public URL, and are
+only ever streamed by views that check who is asking.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+_ZIP = (b"PK\x03\x04",)
+ACCEPTED = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ZIP,
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "odt": ("application/vnd.oasis.opendocument.text", _ZIP),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+WRONG_TYPE = "Upload a PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) or image file."
+CONTENT_MISMATCH = "The file's content is not what its name says ({extension}): it was refused."
+TOO_BIG = "The file is larger than {limit} MB."
+EMPTY = "The file is empty."
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    original_name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Validate an uploaded file; raises ValidationError with a message for the user."""
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in ACCEPTED:
+        raise ValidationError(WRONG_TYPE, code="file_type")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            TOO_BIG.format(limit=MAX_UPLOAD_BYTES // (1024 * 1024)), code="file_size"
+        )
+    if upload.size == 0:
+        raise ValidationError(EMPTY, code="file_empty")
+    content_type, signatures = ACCEPTED[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    if not head.startswith(signatures):
+        raise ValidationError(
+            CONTENT_MISMATCH.format(extension=f".{extension}"), code="file_content"
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(name[:200], extension, content_type, upload.size, digest.hexdigest())
+
+
+def random_upload_path(folder: str, extension: str) -> str:
+    """A storage path that cannot be guessed from the file or the record."""
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
