@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from pcc_grants.models import StoredDocument
 from pcc_grants.money import MAX_DIGITS
 
 
@@ -278,24 +279,12 @@ def _document_path(instance, filename: str) -> str:
     return f"agreements/{instance.stored_name}"
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(StoredDocument):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=_document_path, max_length=200)
-    stored_name = models.CharField(max_length=100, editable=False)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(StoredDocument.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:document_download", args=[self.pk])

@@ -6,13 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
-from pcc_grants.uploads import check_upload, random_upload_path
+from pcc_grants.uploads import store_document
 
 from .models import (
     Agreement,
@@ -308,25 +307,7 @@ agreement_set_allocations.alters_data = True
 @transaction.atomic
 def agreement_document_add(*, agreement: Agreement, upload, by) -> AgreementDocument:
     """Store an uploaded document under a random name; refuse the wrong kind or size."""
-    checked = check_upload(upload)
-    path = random_upload_path("agreements", checked.extension)
-    document = AgreementDocument(
-        agreement=agreement,
-        stored_name=path.rsplit("/", 1)[1],
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
-    document.file.save(path.rsplit("/", 1)[1], File(upload), save=False)
-    # If the database refuses the row, the stored file must not be left behind.
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
-    return document
+    return store_document(AgreementDocument(agreement=agreement, uploaded_by=by), upload)
 
 
 agreement_document_add.alters_data = True

@@ -250,6 +250,14 @@ class Allocation(models.Model):
         related_name="allocations",
         help_text="The grant agreement or contract that delivers it.",
     )
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        help_text="The decision record that approves it.",
+    )
     decision_reference = models.CharField(
         max_length=50,
         blank=True,

@@ -68,6 +68,7 @@ STREAM_FIELDS = (
 )
 ALLOCATION_FIELDS = (
     "agreement",
+    "decision",
     "recipient",
     "title",
     "description",

@@ -1,5 +1,6 @@
 import string
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -138,3 +139,25 @@ DEFAULT_MONITORING_OFFICER_STATEMENT = (
     "record of decision, the officer assessment and the supporting details, for the "
     "reasons given."
 )
+
+
+class StoredDocument(models.Model):
+    """A file uploaded by staff, kept under a random name and streamed only by views
+    that check who is asking (see pcc_grants.uploads)."""
+
+    stored_name = models.CharField(max_length=100, editable=False)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -30,6 +30,7 @@ NAVIGATION = (
         "Funding",
     ),
     NavItem("Import from a file", "funding:import", FUNDING_EDITORS, "Funding"),
+    NavItem("Decision records", "decisions:list", STAFF_ROLES),
     NavItem("Providers", "commissioning:provider_list", STAFF_ROLES, "Commissioning"),
     NavItem("Agreements", "commissioning:agreement_list", STAFF_ROLES, "Commissioning"),
     NavItem(

@@ -71,6 +71,41 @@ def check_upload(upload) -> CheckedUpload:
     return CheckedUpload(name[:200], extension, content_type, upload.size, digest.hexdigest())
 
 
-def random_upload_path(folder: str, extension: str) -> str:
-    """A storage path that cannot be guessed from the file or the record."""
-    return f"{folder}/{uuid.uuid4().hex}.{extension}"
+def store_document(document, upload):
+    """Check ``upload``, store it under a random name and save ``document`` (a
+    StoredDocument whose owner and uploader are set). A file is not left behind if
+    the row cannot be saved."""
+    from django.core.files.base import File
+
+    checked = check_upload(upload)
+    name = f"{uuid.uuid4().hex}.{checked.extension}"
+    document.stored_name = name
+    document.original_name = checked.original_name
+    document.content_type = checked.content_type
+    document.size = checked.size
+    document.sha256 = checked.sha256
+    document.file.save(name, File(upload), save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def document_response(document):
+    """Stream a stored document as a download that no cache keeps."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("funding/", include("funding.urls")),
     path("commissioning/", include("commissioning.urls")),
+    path("staff/decisions/", include("decisions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
 """Load the demonstration organisation, one user per role, and demo data."""
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -9,9 +11,13 @@ from django.db import transaction
 
 from commissioning import services as commissioning
 from commissioning.models import Agreement
+from decisions import services as decision_services
+from decisions.models import Decision
+from funding import services as funding_services
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
 from pcc_grants.demo.commissioning import AGREEMENTS, PROVIDERS
+from pcc_grants.demo.decisions import DURHAM_034_2016, LEICESTERSHIRE_EXE_0025_13
 from pcc_grants.models import (
     DEFAULT_DECISION_MAKER_STATEMENT,
     DEFAULT_MONITORING_OFFICER_STATEMENT,
@@ -86,6 +92,7 @@ class Command(BaseCommand):
             users = [self._user(password, *row) for row in DEMO_USERS]
             self._funding()
             self._commissioning()
+            self._decisions(users[0])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /accounts/login/ as:"))
         width = max(len(user.username) for user in users)
         for user, row in zip(users, DEMO_USERS, strict=True):
@@ -95,7 +102,11 @@ class Command(BaseCommand):
     def _funding(self) -> None:
         """Durham's 2015-16 funding and Community Safety Grant projects, and
         Cambridgeshire's 2017/18 victims' services and crime reduction grants."""
-        for start_year, prefix in ((2015, "durham_2015"), (2017, "cambridgeshire_2017")):
+        for start_year, prefix in (
+            (2013, "leicestershire_2013"),
+            (2015, "durham_2015"),
+            (2017, "cambridgeshire_2017"),
+        ):
             if not FundingStream.objects.filter(financial_year__start_year=start_year).exists():
                 self._import(prefix)
 
@@ -131,6 +142,49 @@ class Command(BaseCommand):
                 agreement=agreement, allocations=allocations, by=None
             )
         self.stdout.write(f"  {len(AGREEMENTS)} agreements with their providers")
+
+    def _decisions(self, officer: User) -> None:
+        """Durham's 034-2016 with its £9,400 allocation, and Leicestershire's
+        EXE 0025/13 with the schedule of allocations it approved."""
+        if not Decision.objects.filter(reference=DURHAM_034_2016["reference"]).exists():
+            stream = FundingStream.objects.filter(
+                financial_year__start_year=2016, name="Community Safety Fund"
+            ).first() or funding_services.funding_stream_create_for_year(
+                by=None,
+                start_year=2016,
+                name="Community Safety Fund",
+                source_name="Police budget",
+                budget=Decimal("150000"),
+                description="The Commissioner's fund for community and voluntary sector "
+                "projects. The budget is set for the demonstration: the seed documents do "
+                "not give the 2016/17 figure.",
+            )
+            allocation = funding_services.allocation_save_named(
+                by=None,
+                funding_stream=stream,
+                recipient_name="Community Peer Mentors Project",
+                title="Community Peer Mentors: extension into Bishop Auckland",
+                amount=Decimal("9400"),
+                period_start=date(2016, 9, 1),
+                period_end=date(2017, 3, 31),
+            )
+            self._record(DURHAM_034_2016, officer, [allocation])
+        if not Decision.objects.filter(reference=LEICESTERSHIRE_EXE_0025_13["reference"]).exists():
+            schedule = Allocation.objects.filter(
+                decision_reference=LEICESTERSHIRE_EXE_0025_13["reference"]
+            )
+            self._record(LEICESTERSHIRE_EXE_0025_13, officer, list(schedule))
+        self.stdout.write("  decision records 034-2016 and EXE 0025/13")
+
+    def _record(self, data: dict, officer: User, allocations: list) -> Decision:
+        fields = dict(data)
+        reference, lines = fields.pop("reference"), fields.pop("lines")
+        decision = decision_services.decision_create(
+            by=officer, lead_officer=officer, lines=lines, allocations=allocations, **fields
+        )
+        return decision_services.decision_reference_allocate(
+            decision=decision, reference=reference
+        )
 
     def _user(self, password, username, first, last, job_title, roles, administrator) -> User:
         user, _ = User.objects.update_or_create(

@@ -1,0 +1,108 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from pcc_grants.models import User
+from pcc_grants.money import MoneyFormField
+from pcc_grants.roles import STAFF_ROLES
+
+from .models import IMPLICATIONS, Decision
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+SECTIONS = (
+    ("The request", ["category", "title", "executive_summary", "recommendations", "decision"]),
+    (
+        "Officers",
+        [
+            "lead_officer",
+            "officers_present",
+            "contractor_details",
+            "date_received",
+            "key_discussion_points",
+        ],
+    ),
+    (
+        "Implications",
+        [name for key, _ in IMPLICATIONS for name in (f"{key}_implications", f"{key}_details")],
+    ),
+    ("Supporting information", ["supporting_information", "significant_public_interest"]),
+)
+
+
+class DecisionForm(forms.ModelForm):
+    allocation_references = forms.CharField(
+        label="Allocations this decision approves",
+        required=False,
+        help_text="Their references, such as A000012, separated by commas or spaces.",
+    )
+
+    class Meta:
+        model = Decision
+        fields = [name for _, names in SECTIONS for name in names]
+        widgets = {
+            "executive_summary": forms.Textarea(attrs={"rows": 6}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.Textarea(attrs={"rows": 3}),
+            "officers_present": forms.Textarea(attrs={"rows": 2}),
+            "contractor_details": forms.Textarea(attrs={"rows": 2}),
+            "key_discussion_points": forms.Textarea(attrs={"rows": 4}),
+            "supporting_information": forms.Textarea(attrs={"rows": 8}),
+            "date_received": DATE_WIDGET,
+            **{f"{key}_details": forms.Textarea(attrs={"rows": 2}) for key, _ in IMPLICATIONS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=[r.value for r in STAFF_ROLES])
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        for key, label in IMPLICATIONS:
+            self.fields[f"{key}_implications"].label = f"{label}: this decision has implications"
+        if self.instance.pk:
+            self.fields["allocation_references"].initial = ", ".join(
+                a.reference for a in self.instance.allocations.all()
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+
+    def _post_clean(self):
+        # The service validates the record (implications need details) and saves it.
+        pass
+
+
+class FundingLineForm(forms.Form):
+    item = forms.CharField(label="Item", max_length=500, required=False)
+    amount = MoneyFormField(label="Amount", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item") and data.get("amount") is None and not self.has_error("amount"):
+            self.add_error("amount", "Enter the amount for this line.")
+        if data.get("amount") is not None and not data.get("item"):
+            self.add_error("item", "Say what this amount is for.")
+        return data
+
+
+class BaseFundingLineFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this line"
+
+
+FundingLineFormSet = forms.formset_factory(
+    FundingLineForm, formset=BaseFundingLineFormSet, extra=1, can_delete=True
+)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Attach a document",
+        help_text="PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) or an image; "
+        "at most 10 MB.",
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+    path("new/", views.decision_create, name="create"),
+    path("<int:pk>/", views.decision_detail, name="detail"),
+    path("<int:pk>/edit/", views.decision_edit, name="edit"),
+    path("<int:pk>/record.pdf", views.decision_pdf, name="pdf"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
+]

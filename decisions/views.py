@@ -1,0 +1,271 @@
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from pcc_grants.forms import add_service_errors
+from pcc_grants.money import parse_money
+from pcc_grants.pdf import render_pdf
+from pcc_grants.uploads import document_response
+
+from . import permissions, services
+from .forms import AttachmentForm, DecisionForm, FundingLineFormSet
+from .models import Decision, DecisionAttachment, DecisionCategory, DecisionStatus
+from .selectors import (
+    allocations_total,
+    content_hash,
+    decision_for_record,
+    decisions_total_amounts,
+    funding_total,
+)
+
+PAGE_SIZE = 50
+LINES_PREFIX = "lines"
+
+
+def _require(permission) -> None:
+    if not permission:
+        raise PermissionDenied(permission.reason)
+
+
+@require_safe
+def decision_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_decisions(request.user))
+    decisions = decisions_total_amounts(Decision.objects.for_list())
+    status = request.GET.get("status", "")
+    if status in DecisionStatus.values:
+        decisions = decisions.filter(status=status)
+    category = request.GET.get("category", "")
+    if category in DecisionCategory.values:
+        decisions = decisions.filter(category=category)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        decisions = decisions.filter(
+            Q(decision_date__year=int(year))
+            | Q(decision_date__isnull=True, created_at__year=int(year))
+        )
+    officer = request.GET.get("lead_officer", "")
+    if officer.isdigit():
+        decisions = decisions.filter(lead_officer_id=int(officer))
+    search = request.GET.get("q", "").strip()
+    if search:
+        decisions = decisions.filter(
+            Q(reference__icontains=search)
+            | Q(title__icontains=search)
+            | Q(executive_summary__icontains=search)
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    from pcc_grants.models import User
+
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "page": Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "statuses": DecisionStatus.choices,
+            "categories": DecisionCategory.choices,
+            "officers": User.objects.filter(decisions_led__isnull=False)
+            .distinct()
+            .order_by("first_name"),
+            "filters": {
+                "status": status,
+                "category": category,
+                "year": year,
+                "lead_officer": officer,
+                "q": search,
+            },
+            "can_draft": permissions.can_draft(request.user),
+        },
+    )
+
+
+def _record_context(decision: Decision) -> dict:
+    lines_total = funding_total(decision)
+    linked_total = allocations_total(decision)
+    return {
+        "decision": decision,
+        "lines_total": lines_total,
+        "linked_total": linked_total,
+        "totals_differ": bool(decision.allocations.all()) and linked_total != lines_total,
+        "content_hash": content_hash(decision),
+    }
+
+
+@require_safe
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_view_decisions(request.user))
+    try:
+        decision = decision_for_record(pk)
+    except Decision.DoesNotExist as error:
+        raise Http404("No such decision record.") from error
+    context = _record_context(decision)
+    context.update(
+        {
+            "can_edit": permissions.can_edit(request.user, decision),
+            "attachment_form": AttachmentForm(),
+        }
+    )
+    return render(request, "decisions/decision_detail.html", context)
+
+
+@require_safe
+def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_view_decisions(request.user))
+    try:
+        decision = decision_for_record(pk)
+    except Decision.DoesNotExist as error:
+        raise Http404("No such decision record.") from error
+    pdf = render_pdf("decisions/decision_pdf.html", _record_context(decision))
+    name = decision.slug or f"draft-{decision.pk}"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{name}.pdf"'
+    return response
+
+
+# The form ---------------------------------------------------------------------------
+
+
+def _posted_lines(data) -> list[dict]:
+    """The lines as typed, without those marked for removal (for re-display)."""
+    try:
+        count = min(int(data.get(f"{LINES_PREFIX}-TOTAL_FORMS", 0)), 200)
+    except ValueError:
+        count = 0
+    lines = []
+    for index in range(count):
+        key = f"{LINES_PREFIX}-{index}"
+        if data.get(f"{key}-DELETE"):
+            continue
+        item, amount = data.get(f"{key}-item", ""), data.get(f"{key}-amount", "")
+        if item or amount:
+            lines.append({"item": item, "amount": amount})
+    return lines
+
+
+def _typed_total(lines: list[dict]) -> Decimal | None:
+    try:
+        return sum((parse_money(line["amount"]) for line in lines), Decimal("0"))
+    except ValidationError:
+        return None
+
+
+def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpResponse:
+    if decision is None:
+        _require(permissions.can_draft(request.user))
+    else:
+        _require(permissions.can_edit(request.user, decision))
+
+    if request.method == "POST" and "add_line" in request.POST:
+        # Without JavaScript, "Add a line" posts the form: show it again with what was
+        # typed, lines marked for removal dropped, and one more empty line.
+        lines = _posted_lines(request.POST)
+        form = DecisionForm(initial=request.POST.dict(), instance=decision)
+        form.initial.update(
+            {name: name in request.POST for name in form.fields if name.endswith("_implications")}
+        )
+        formset = FundingLineFormSet(initial=lines, prefix=LINES_PREFIX)
+        return _render_form(request, form, formset, decision, _typed_total(lines))
+
+    form = DecisionForm(request.POST or None, instance=decision)
+    initial_lines = (
+        [{"item": line.item, "amount": line.amount} for line in decision.funding_lines.all()]
+        if decision
+        else []
+    )
+    formset = FundingLineFormSet(request.POST or None, initial=initial_lines, prefix=LINES_PREFIX)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        lines = [
+            (line.cleaned_data["item"], line.cleaned_data["amount"])
+            for line in formset.forms
+            if line.cleaned_data.get("item") and not line.cleaned_data.get("DELETE")
+        ]
+        fields = {name: form.cleaned_data[name] for name in services.DECISION_FIELDS}
+        references = re.split(r"[\s,;]+", form.cleaned_data["allocation_references"])
+        try:
+            allocations = services.resolve_allocations(references)
+            if decision is None:
+                decision = services.decision_create(
+                    by=request.user, lines=lines, allocations=allocations, **fields
+                )
+            else:
+                decision = services.decision_update(
+                    decision=decision,
+                    by=request.user,
+                    lines=lines,
+                    allocations=allocations,
+                    **fields,
+                )
+        except ValidationError as error:
+            add_service_errors(form, error, {"allocations": "allocation_references"})
+        else:
+            messages.success(request, f"Draft “{decision.title}” saved.")
+            return redirect(decision)
+    typed = _posted_lines(request.POST) if request.method == "POST" else initial_lines
+    total = (
+        _typed_total([{"amount": str(line["amount"])} for line in typed]) if typed else Decimal(0)
+    )
+    return _render_form(request, form, formset, decision, total)
+
+
+def _render_form(request, form, formset, decision, total) -> HttpResponse:
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {"form": form, "lines": formset, "decision": decision, "lines_total": total},
+    )
+
+
+def decision_create(request: HttpRequest) -> HttpResponse:
+    return _decision_form(request, None)
+
+
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_form(request, get_object_or_404(Decision, pk=pk))
+
+
+# Attachments ------------------------------------------------------------------------
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision, pk=pk)
+    _require(permissions.can_edit(request.user, decision))
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.errors.get("file", ["Choose a file to attach."]):
+            messages.error(request, message)
+        return redirect(decision)
+    try:
+        attachment = services.decision_attachment_add(
+            decision=decision, upload=form.cleaned_data["file"], by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{form.cleaned_data['file'].name}: {message}")
+    else:
+        messages.success(request, f"“{attachment.original_name}” attached.")
+    return redirect(decision)
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(DecisionAttachment.objects.select_related("decision"), pk=pk)
+    _require(permissions.can_edit(request.user, attachment.decision))
+    services.decision_attachment_remove(attachment=attachment, by=request.user)
+    messages.success(request, f"“{attachment.original_name}” removed.")
+    return redirect(attachment.decision)
+
+
+@require_safe
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    _require(permissions.can_view_decisions(request.user))
+    attachment = get_object_or_404(DecisionAttachment, pk=pk)
+    return document_response(attachment)

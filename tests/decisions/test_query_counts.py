@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from decisions.models import Decision, FundingLine
+from funding.models import Allocation
+
+from ..factories import AllocationFactory, FundingStreamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def build(size: int, officer) -> Decision:
+    Allocation.objects.all().delete()
+    FundingLine.objects.all().delete()
+    Decision.objects.all().delete()
+    decisions = Decision.objects.bulk_create(
+        Decision(
+            title=f"Decision {n}",
+            executive_summary="Summary",
+            decision="Agreed",
+            lead_officer=officer,
+            created_by=officer,
+            reference=f"{n:03d}-2016",
+            slug=f"{n:03d}-2016",
+        )
+        for n in range(size)
+    )
+    FundingLine.objects.bulk_create(
+        FundingLine(decision=d, item=f"Line {i}", amount=Decimal("100"), position=i)
+        for d in decisions
+        for i in range(3)
+    )
+    busiest = decisions[0]
+    stream = FundingStreamFactory(budget=Decimal(10**9))
+    for _ in range(min(size, 30)):
+        AllocationFactory(funding_stream=stream, decision=busiest)
+    return busiest
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/staff/decisions/",
+        "/staff/decisions/?status=draft&q=Decision&year=2026",
+        "/staff/decisions/{pk}/",
+        "/staff/decisions/{pk}/edit/",
+    ],
+)
+def test_query_count_does_not_grow_from_10_to_1000_records(officer_client, officer, page):
+    counts = []
+    for size in (10, 1000):
+        busiest = build(size, officer)
+        url = page.format(pk=busiest.pk)
+        officer_client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = officer_client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries at 10, {counts[1]} at 1,000"
+    assert counts[1] <= 15
