@@ -5,7 +5,7 @@ from pcc_grants.models import User
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import STAFF_ROLES
 
-from .models import IMPLICATIONS, Decision
+from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice, PublicationPart
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -106,3 +106,75 @@ class AttachmentForm(forms.Form):
         help_text="PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) or an image; "
         "at most 10 MB.",
     )
+
+
+class ActionForm(forms.Form):
+    """The form of one workflow step: a password for signed steps, a comment, and for
+    the publication decision a choice and grounds for each part."""
+
+    def __init__(self, transition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.signed:
+            self.fields["password"] = forms.CharField(
+                label="Your password, to sign",
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                help_text="Signing asks for your password again, as a wet signature "
+                "needs your hand.",
+            )
+        self.fields["comment"] = forms.CharField(
+            label="Reason" if transition.comment_required else "Comment (optional)",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            required=transition.comment_required,
+        )
+        if transition.name == "decide_publication":
+            for part, label in PublicationPart.choices:
+                self.fields[f"{part}_choice"] = forms.ChoiceField(
+                    label=label,
+                    choices=PublicationChoice.choices,
+                    widget=forms.RadioSelect,
+                    initial=PublicationChoice.PUBLISH,
+                )
+                self.fields[f"{part}_exemption"] = forms.ChoiceField(
+                    label="Exemption", choices=Exemption.choices, required=False
+                )
+                self.fields[f"{part}_legislation"] = forms.CharField(
+                    label="Legislation", max_length=255, required=False
+                )
+                self.fields[f"{part}_public_interest"] = forms.CharField(
+                    label="Public interest reasoning",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    required=False,
+                )
+                self.fields[f"{part}_review_date"] = forms.DateField(
+                    label="Review date", required=False, widget=DATE_WIDGET
+                )
+
+    def publication_parts(self):
+        return [
+            (label, [self[f"{part}_{name}"] for name in PART_FIELDS])
+            for part, label in PublicationPart.choices
+        ]
+
+    def publication(self) -> dict:
+        return {
+            part: {name: self.cleaned_data[f"{part}_{name}"] for name in PART_FIELDS}
+            for part in PublicationPart.values
+        }
+
+
+PART_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")
+
+
+class PaperSignatureForm(forms.Form):
+    name = forms.CharField(label="Who signed", max_length=150)
+    title = forms.CharField(label="Their title", max_length=150)
+    signed_on = forms.DateField(label="Date signed", widget=DATE_WIDGET)
+    scan = forms.FileField(label="Scanned copy", help_text="PDF or image of the signed page.")
+    comment = forms.CharField(
+        label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))

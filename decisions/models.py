@@ -113,6 +113,9 @@ class Decision(models.Model):
 
     supporting_information = models.TextField("supporting information", blank=True)
     decision_date = models.DateField("date of decision", null=True, blank=True)
+    submitted_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Content SHA-256 at submission."
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -211,3 +214,196 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_series_display()} {self.year}: {self.last_number}"
+
+
+class SignOffStep(models.TextChoices):
+    OFFICER_APPROVAL = "officer_approval", "Officer approval"
+    DECISION = "decision", "Decision"
+    PUBLICATION = "publication", "Publication decision"
+
+
+class SignOffOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    PUBLICATION_DECIDED = "publication_decided", "Publication decided"
+
+
+class SignOffQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(void=False)
+
+
+def _scan_path(instance, filename: str) -> str:
+    return f"signatures/{instance.stored_name}"
+
+
+class SignOff(models.Model):
+    """A signature: who signed which step, as what, the statement they signed, and the
+    SHA-256 of the record's content at that moment. Never edited or deleted; voided
+    (kept, marked void) when the record is returned for changes."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="signoffs")
+    step = models.CharField(max_length=20, choices=SignOffStep.choices)
+    outcome = models.CharField(max_length=20, choices=SignOffOutcome.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signoffs",
+        help_text="Empty for a signature made on paper by someone without an account.",
+    )
+    name = models.CharField(max_length=150)
+    title = models.CharField(max_length=150)
+    role = models.CharField(max_length=50)
+    statement = models.TextField()
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+    on_paper = models.BooleanField("signed on paper", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scan = models.FileField(upload_to=_scan_path, blank=True, max_length=200)
+    stored_name = models.CharField(max_length=100, blank=True, editable=False)
+    void = models.BooleanField(default=False)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.TextField(blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.name} ({self.signed_at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        # A signature is written once; afterwards only its voiding may be recorded.
+        if self.pk and set(kwargs.get("update_fields") or ()) - {
+            "void",
+            "voided_at",
+            "void_reason",
+        }:
+            raise ValueError("A sign-off cannot be changed, only voided.")
+        if self.pk and not kwargs.get("update_fields"):
+            raise ValueError("A sign-off cannot be changed, only voided.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A sign-off is never deleted.")
+
+
+class CommentKind(models.TextChoices):
+    FINANCIAL = "financial", "Chief Finance Officer's comments on the financial implications"
+    LEGAL = "legal", "Monitoring Officer's comments on the legal implications"
+
+
+class DecisionComment(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="comments")
+    kind = models.CharField(max_length=20, choices=CommentKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField(max_length=150)
+    author_title = models.CharField(max_length=150)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    void = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author_name}"
+
+
+class DecisionEvent(models.Model):
+    """The audit trail: every transition, with who, when, from, to and the comment."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=30, choices=DecisionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=DecisionStatus.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_name}"
+
+
+class PublicationPart(models.TextChoices):
+    RECORD = "record", "The record of the decision"
+    ASSESSMENT = "assessment", "The officer assessment"
+    DETAILS = "details", "The supporting details"
+
+
+class PublicationChoice(models.TextChoices):
+    PUBLISH = "publish", "Publish"
+    REDACT = "redact", "Publish redacted"
+    WITHHOLD = "withhold", "Do not publish"
+
+
+class Exemption(models.TextChoices):
+    NONE = "", "None"
+    S31 = "s31", "FOI Act s31: law enforcement"
+    S38 = "s38", "FOI Act s38: health and safety"
+    S40 = "s40", "FOI Act s40: personal information"
+    S41 = "s41", "FOI Act s41: information provided in confidence"
+    S42 = "s42", "FOI Act s42: legal professional privilege"
+    S43 = "s43", "FOI Act s43: commercial interests"
+    OTHER = "other", "Other (see the legislation)"
+
+
+class PublicationDecision(models.Model):
+    """The Monitoring Officer's decision on publishing one part of a record."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="publication_decisions"
+    )
+    part = models.CharField(max_length=20, choices=PublicationPart.choices)
+    choice = models.CharField(max_length=20, choices=PublicationChoice.choices)
+    legislation = models.CharField(max_length=255, blank=True)
+    exemption = models.CharField(max_length=10, choices=Exemption.choices, blank=True)
+    public_interest = models.TextField("public interest reasoning", blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "part"], name="one_choice_per_part")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()}: {self.get_choice_display()}"
+
+    @property
+    def grounds(self) -> str:
+        pieces = [self.get_exemption_display() if self.exemption else "", self.legislation]
+        return "; ".join(piece for piece in pieces if piece)
+
+
+class PublishedDocument(models.Model):
+    """The public PDF, rendered once at publication and never regenerated."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="published_document"
+    )
+    file = models.FileField(upload_to="published/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.decision.reference} ({self.sha256[:12]}…)"

@@ -4,7 +4,9 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
+
+from funding.models import Allocation
 
 from .models import IMPLICATIONS, Decision
 
@@ -32,11 +34,39 @@ def decision_for_record(pk: int) -> Decision:
         .prefetch_related(
             "funding_lines",
             "attachments",
-            "allocations__recipient",
-            "allocations__funding_stream__financial_year",
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related(
+                    "recipient", "funding_stream__financial_year"
+                ).order_by("pk"),
+            ),
+            "signoffs",
+            "comments",
+            "events",
+            "publication_decisions",
         )
         .get(pk=pk)
     )
+
+
+def record_context(decision: Decision) -> dict:
+    """What the record's page and PDF show: totals, signatures, comments and hash."""
+    lines_total = funding_total(decision)
+    linked_total = allocations_total(decision)
+    valid = [s for s in decision.signoffs.all() if not s.void]
+    signatures = {}
+    for signoff in valid:
+        signatures[signoff.step] = signoff  # the latest valid signature of each step
+    return {
+        "decision": decision,
+        "lines_total": lines_total,
+        "linked_total": linked_total,
+        "totals_differ": bool(decision.allocations.all()) and linked_total != lines_total,
+        "content_hash": content_hash(decision),
+        "signatures": signatures,
+        "comments": [c for c in decision.comments.all() if not c.void],
+        "redacted": {},
+    }
 
 
 def funding_total(decision: Decision) -> Decimal:
@@ -92,3 +122,38 @@ def content_hash(decision: Decision) -> str:
 def decisions_total_amounts(queryset):
     """The funding total of each record in a list, in one query."""
     return queryset.annotate(total=Sum("funding_lines__amount"))
+
+
+def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
+    """Records waiting for something this user can do, with what that is."""
+    from pcc_grants.roles import user_roles
+
+    from . import workflow
+    from .notifications import next_actors
+
+    roles = {role.value for role in user_roles(user)}
+    statuses = set(workflow.actionable_statuses(user)) | (
+        set(workflow.COMMENT_STATES)
+        if roles & {r.value for r in workflow.COMMENT_ROLES.values()}
+        else set()
+    )
+    if not statuses:
+        return []
+    candidates = (
+        Decision.objects.filter(status__in=statuses)
+        .prefetch_related("comments", "signoffs")
+        .order_by("updated_at", "pk")[: limit * 3]
+    )
+    tasks = []
+    for decision in candidates:
+        wanted = next_actors(decision, prefetched=True)
+        actions = sorted({a for role, labels in wanted.items() if role in roles for a in labels})
+        signed_before = any(
+            s.signer_id == user.pk and not s.void and s.step == "officer_approval"
+            for s in decision.signoffs.all()
+        )
+        if signed_before:
+            actions = [a for a in actions if "decision" not in a]
+        if actions:
+            tasks.append((decision, actions))
+    return tasks[:limit]

@@ -14,3 +14,9 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]
+
+urlpatterns += [
+    path("<int:pk>/act/<slug:action>/", views.decision_act, name="act"),
+    path("<int:pk>/paper/<slug:action>/", views.decision_paper, name="paper"),
+    path("<int:pk>/comment/<slug:kind>/", views.decision_comment, name="comment"),
+]

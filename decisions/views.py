@@ -12,18 +12,20 @@ from django.views.decorators.http import require_POST, require_safe
 from pcc_grants.forms import add_service_errors
 from pcc_grants.money import parse_money
 from pcc_grants.pdf import render_pdf
+from pcc_grants.roles import has_role
 from pcc_grants.uploads import document_response
 
-from . import permissions, services
-from .forms import AttachmentForm, DecisionForm, FundingLineFormSet
-from .models import Decision, DecisionAttachment, DecisionCategory, DecisionStatus
-from .selectors import (
-    allocations_total,
-    content_hash,
-    decision_for_record,
-    decisions_total_amounts,
-    funding_total,
+from . import permissions, services, workflow
+from .forms import (
+    ActionForm,
+    AttachmentForm,
+    CommentForm,
+    DecisionForm,
+    FundingLineFormSet,
+    PaperSignatureForm,
 )
+from .models import CommentKind, Decision, DecisionAttachment, DecisionCategory, DecisionStatus
+from .selectors import decision_for_record, decisions_total_amounts, record_context
 
 PAGE_SIZE = 50
 LINES_PREFIX = "lines"
@@ -87,18 +89,6 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _record_context(decision: Decision) -> dict:
-    lines_total = funding_total(decision)
-    linked_total = allocations_total(decision)
-    return {
-        "decision": decision,
-        "lines_total": lines_total,
-        "linked_total": linked_total,
-        "totals_differ": bool(decision.allocations.all()) and linked_total != lines_total,
-        "content_hash": content_hash(decision),
-    }
-
-
 @require_safe
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_view_decisions(request.user))
@@ -106,11 +96,27 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         decision = decision_for_record(pk)
     except Decision.DoesNotExist as error:
         raise Http404("No such decision record.") from error
-    context = _record_context(decision)
+    context = record_context(decision)
+    user = request.user
     context.update(
         {
-            "can_edit": permissions.can_edit(request.user, decision),
+            "can_edit": permissions.can_edit(user, decision),
             "attachment_form": AttachmentForm(),
+            "actions": workflow.available_actions(decision, user),
+            "tampered": workflow.tampered(decision),
+            "comment_forms": [
+                (kind, CommentKind(kind).label)
+                for kind in CommentKind.values
+                if workflow.can_comment(decision, user, kind)
+            ],
+            "paper_steps": [
+                t
+                for t in workflow.TRANSITIONS.values()
+                if t.signed and decision.status in t.sources
+            ]
+            if has_role(user, *workflow.PAPER_RECORDERS)
+            else [],
+            "events": list(decision.events.all()),
         }
     )
     return render(request, "decisions/decision_detail.html", context)
@@ -123,7 +129,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         decision = decision_for_record(pk)
     except Decision.DoesNotExist as error:
         raise Http404("No such decision record.") from error
-    pdf = render_pdf("decisions/decision_pdf.html", _record_context(decision))
+    pdf = render_pdf("decisions/decision_pdf.html", record_context(decision))
     name = decision.slug or f"draft-{decision.pk}"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{name}.pdf"'
@@ -269,3 +275,106 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     _require(permissions.can_view_decisions(request.user))
     attachment = get_object_or_404(DecisionAttachment, pk=pk)
     return document_response(attachment)
+
+
+# The workflow ---------------------------------------------------------------------------
+
+
+def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One step of the workflow: offered only when the table allows it."""
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404("No such step.")
+    try:
+        decision = decision_for_record(pk)
+    except Decision.DoesNotExist as error:
+        raise Http404("No such decision record.") from error
+    verdict = workflow.check(transition, decision, request.user)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    form = ActionForm(transition, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_transition(
+                decision=decision,
+                by=request.user,
+                action=action,
+                password=form.cleaned_data.get("password", ""),
+                comment=form.cleaned_data["comment"],
+                publication=form.publication() if action == "decide_publication" else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{transition.label}: done.")
+            return redirect("decisions:detail", pk=decision.pk)
+    return render(
+        request,
+        "decisions/decision_act.html",
+        {
+            "decision": decision,
+            "transition": transition,
+            "form": form,
+            "statement": services.signature_statement(transition.step)
+            if transition.signed
+            else "",
+        },
+    )
+
+
+def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Record that a step was signed on paper, with the scanned copy."""
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None or not transition.signed:
+        raise Http404("No such step.")
+    decision = get_object_or_404(Decision, pk=pk)
+    if not has_role(request.user, *workflow.PAPER_RECORDERS):
+        raise PermissionDenied(
+            "Only the Chief Executive or Monitoring Officer can record a signature made on paper."
+        )
+    if decision.status not in transition.sources:
+        raise PermissionDenied(f"Not while the record is {decision.get_status_display().lower()}.")
+    form = PaperSignatureForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_transition(
+                decision=decision,
+                by=request.user,
+                action=action,
+                comment=data["comment"],
+                paper=services.PaperSignature(
+                    data["name"], data["title"], data["signed_on"], data["scan"]
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{transition.label}: recorded as signed on paper.")
+            return redirect("decisions:detail", pk=decision.pk)
+    return render(
+        request,
+        "decisions/decision_paper.html",
+        {"decision": decision, "transition": transition, "form": form},
+    )
+
+
+@require_POST
+def decision_comment(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in CommentKind.values:
+        raise Http404("No such comment.")
+    decision = get_object_or_404(Decision, pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the comment.")
+        return redirect(decision)
+    try:
+        services.decision_comment_add(
+            decision=decision, by=request.user, kind=kind, text=form.cleaned_data["text"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Comment recorded.")
+    return redirect(decision)

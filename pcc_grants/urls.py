@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from decisions import public as decisions_public
+
 from . import views
 
 admin.site.site_header = "PCC Grants administration"
@@ -27,5 +29,11 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("commissioning/", include("commissioning.urls")),
     path("staff/decisions/", include("decisions.urls")),
+    path("decisions/", include("decisions.urls_public")),
+    path(
+        "open-data/decisions.json",
+        decisions_public.open_data_decisions,
+        name="open_data_decisions",
+    ),
     path("admin/", admin.site.urls),
 ]

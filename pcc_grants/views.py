@@ -18,6 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     from commissioning.permissions import can_view_commissioning
     from commissioning.selectors import overdue_returns
+    from decisions.selectors import tasks_for
     from funding.permissions import can_view_position
     from funding.selectors import current_financial_year, funding_position
 
@@ -31,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "roles": user_roles(request.user),
             "position": funding_position(year=year) if year else None,
+            "tasks": tasks_for(request.user),
             "overdue": list(overdue[:10]) if overdue is not None else None,
             "overdue_count": overdue.count() if overdue is not None else 0,
         },

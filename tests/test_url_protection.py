@@ -19,6 +19,10 @@ PUBLIC_VIEWS = {
     "logout",
     "admin:login",  # the admin's own sign-in page
     "admin:logout",
+    "register:list",  # the public decision register
+    "register:detail",  # a published record
+    "register:pdf",  # its published PDF
+    "open_data_decisions",
 }
 
 

@@ -61,3 +61,50 @@ LEICESTERSHIRE_EXE_0025_13 = {
         ("Use of Budget Equalisation Reserve", Decimal("294994")),
     ],
 }
+
+# Two records drawn from Durham's February 2015 commissioning report, left at
+# earlier steps of the workflow. The report gives the streams, not these amounts:
+# the amounts are set for the demonstration and say so.
+RESTORATIVE_JUSTICE_COORDINATORS = {
+    "title": "Restorative Justice Coordinators for Durham and Darlington",
+    "executive_summary": (
+        "Since 2013 the Ministry of Justice has allocated money to the PCC to establish the "
+        "provision of restorative justice for victims who want it. The PCC intends to use the "
+        "additional funding to appoint Restorative Justice Coordinators, one for Durham and one "
+        "for Darlington, to bring together all restorative justice activity and ensure good "
+        "coordination, information sharing and learning."
+    ),
+    "decision": "Agree the appointment of two Restorative Justice Coordinators for 2015-16.",
+    "financial_implications": True,
+    "financial_details": (
+        "Funded from the Ministry of Justice restorative justice grant for 2015-16 (£140,000). "
+        "The amount is set for the demonstration."
+    ),
+    "lines": [("Two Restorative Justice Coordinators, 2015-16", "70000")],
+    "allocation": {
+        "stream": "Restorative Justice",
+        "recipient": "Durham Constabulary",
+        "title": "Restorative Justice Coordinators (Durham and Darlington)",
+        "amount": "70000",
+    },
+}
+
+VICTIMS_REFERRAL_SERVICE = {
+    "title": "Victims' referral and assessment service 2015-16",
+    "executive_summary": (
+        "We intend to commission Victim Support to provide the referral and assessment "
+        "service in 2015-16, jointly with Cleveland PCC. The service will provide the first "
+        "point of contact for practical support for a victim of crime and the gateway to "
+        "further specialist support for the more complex and serious cases."
+    ),
+    "decision": "Agree to commission the victims' referral and assessment service jointly with Cleveland PCC.",
+    "legal_implications": True,
+    "legal_details": "A collaboration agreement with Cleveland PCC is needed.",
+    "lines": [("Referral and assessment service, Durham share 2015-16", "200000")],
+    "allocation": {
+        "stream": "Victims' Services",
+        "recipient": "Victim Support",
+        "title": "Victims' referral and assessment service (with Cleveland PCC)",
+        "amount": "200000",
+    },
+}

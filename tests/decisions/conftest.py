@@ -30,3 +30,59 @@ def draft(db, officer, organisation):
 @pytest.fixture
 def cfo(make_user):
     return make_user(Role.CHIEF_FINANCE_OFFICER, username="cfo")
+
+
+@pytest.fixture
+def people(make_user, officer):
+    """One user per role, as the demo has them."""
+    return {
+        "officer": officer,
+        "cfo": make_user(Role.CHIEF_FINANCE_OFFICER, username="cfo"),
+        "chief_executive": make_user(Role.CHIEF_EXECUTIVE, username="chief.executive"),
+        "monitoring_officer": make_user(Role.MONITORING_OFFICER, username="monitoring.officer"),
+        "commissioner": make_user(Role.COMMISSIONER, username="commissioner"),
+        "panel": make_user(Role.PANEL_MEMBER, username="panel"),
+        "admin": make_user(Role.ADMINISTRATOR, username="admin", is_staff=True, is_superuser=True),
+    }
+
+
+ALL_PUBLISHED = {part: {"choice": "publish"} for part in ("record", "assessment", "details")}
+
+
+@pytest.fixture
+def advance(people, password):
+    """Move a record through the real services up to ``status``."""
+    from decisions.services import decision_comment_add, decision_transition
+
+    steps = {
+        "awaiting_officer_approval": [("officer", "submit", {})],
+        "awaiting_decision": [("chief_executive", "officer_approve", {})],
+        "approved": [("commissioner", "approve", {})],
+        "published": [
+            ("monitoring_officer", "decide_publication", {"publication": ALL_PUBLISHED})
+        ],
+    }
+    order = list(steps)
+
+    def move(decision, status):
+        start = order.index(decision.status) + 1 if decision.status in order else 0
+        for stage in order[start : order.index(status) + 1]:
+            if stage == "approved":
+                if decision.financial_implications:
+                    decision_comment_add(
+                        decision=decision, by=people["cfo"], kind="financial", text="Affordable."
+                    )
+                if decision.legal_implications:
+                    decision_comment_add(
+                        decision=decision,
+                        by=people["monitoring_officer"],
+                        kind="legal",
+                        text="Lawful.",
+                    )
+            for who, action, extra in steps[stage]:
+                decision = decision_transition(
+                    decision=decision, by=people[who], action=action, password=password, **extra
+                )
+        return decision
+
+    return move

@@ -12,8 +12,7 @@ from pypdf import PdfReader
 
 from decisions import services
 from decisions.models import Decision
-from decisions.selectors import content_hash, decision_for_record
-from decisions.views import _record_context
+from decisions.selectors import content_hash, decision_for_record, record_context
 from pcc_grants.pdf import StaticOnlyFetcher, html_to_pdf, render_pdf
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +100,7 @@ def test_hostile_text_is_shown_as_text_and_nothing_is_fetched(client, officer):
     assert "{{ 7*7 }} {% now &#x27;Y&#x27; %}" in page  # not evaluated as a template
 
     fetcher = StaticOnlyFetcher()
-    context = _record_context(decision_for_record(decision.pk))
+    context = record_context(decision_for_record(decision.pk))
     pdf = render_pdf("decisions/decision_pdf.html", context, fetcher=fetcher)
     text = pdf_text(pdf)
     for value in HOSTILE.values():

@@ -136,3 +136,10 @@ def test_attachments_follow_the_upload_rules_and_are_listed(
     assert "Request to extend.pdf" in page
     download = officer_client.get(attachment.get_absolute_url())
     assert b"".join(download.streaming_content) == PDF
+
+
+def test_the_admin_cannot_edit_a_record(client, make_user, draft):
+    client.force_login(make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    url = f"/admin/decisions/decision/{draft.pk}/change/"
+    assert client.post(url, {"title": "Changed in the admin"}).status_code == 403
+    assert Decision.objects.get(pk=draft.pk).title == draft.title

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
 from decisions.models import Decision
-from decisions.selectors import decision_for_record
-from decisions.views import _record_context
+from decisions.selectors import decision_for_record, record_context
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.pdf import PDF_BASE_URL, StaticOnlyFetcher, render_pdf
 
@@ -41,13 +40,13 @@ class Command(BaseCommand):
 
         def through_the_app() -> bytes:
             decision = decision_for_record(found.pk)
-            return render_pdf("decisions/decision_pdf.html", _record_context(decision))
+            return render_pdf("decisions/decision_pdf.html", record_context(decision))
 
         html = render_to_string(
             "decisions/decision_pdf.html",
             {
                 "organisation": OrganisationSettings.load(),
-                **_record_context(decision_for_record(found.pk)),
+                **record_context(decision_for_record(found.pk)),
             },
         )
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from commissioning import services as commissioning
 from commissioning.models import Agreement
@@ -17,7 +18,12 @@ from funding import services as funding_services
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
 from pcc_grants.demo.commissioning import AGREEMENTS, PROVIDERS
-from pcc_grants.demo.decisions import DURHAM_034_2016, LEICESTERSHIRE_EXE_0025_13
+from pcc_grants.demo.decisions import (
+    DURHAM_034_2016,
+    LEICESTERSHIRE_EXE_0025_13,
+    RESTORATIVE_JUSTICE_COORDINATORS,
+    VICTIMS_REFERRAL_SERVICE,
+)
 from pcc_grants.models import (
     DEFAULT_DECISION_MAKER_STATEMENT,
     DEFAULT_MONITORING_OFFICER_STATEMENT,
@@ -87,12 +93,17 @@ class Command(BaseCommand):
                 "load_demo refuses to run with DEBUG off: it creates users with a known "
                 "password. Set DEBUG=1 for a demonstration database."
             )
-        with transaction.atomic():
+        # The demo's own steps would e-mail the demo users: nobody needs those.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
             users = [self._user(password, *row) for row in DEMO_USERS]
             self._funding()
             self._commissioning()
             self._decisions(users[0])
+            self._workflow({user.username: user for user in users}, password)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /accounts/login/ as:"))
         width = max(len(user.username) for user in users)
         for user, row in zip(users, DEMO_USERS, strict=True):
@@ -175,6 +186,89 @@ class Command(BaseCommand):
             )
             self._record(LEICESTERSHIRE_EXE_0025_13, officer, list(schedule))
         self.stdout.write("  decision records 034-2016 and EXE 0025/13")
+
+    def _workflow(self, users: dict[str, User], password: str) -> None:
+        """034-2016 all the way to publication; one record waiting at each other step."""
+        act = decision_services.decision_transition
+        durham = Decision.objects.get(reference=DURHAM_034_2016["reference"])
+        if durham.status == "draft":
+            act(decision=durham, by=users["officer"], action="submit")
+            act(
+                decision=durham,
+                by=users["chief.executive"],
+                action="officer_approve",
+                password=password,
+            )
+            decision_services.decision_comment_add(
+                decision=durham,
+                by=users["cfo"],
+                kind="financial",
+                text="The allocation of £9,400 is within the 2016/17 budget limits.",
+            )
+            decision_services.decision_comment_add(
+                decision=durham,
+                by=users["monitoring.officer"],
+                kind="legal",
+                text="No specific legal implications.",
+            )
+            act(decision=durham, by=users["commissioner"], action="approve", password=password)
+            act(
+                decision=durham,
+                by=users["monitoring.officer"],
+                action="decide_publication",
+                password=password,
+                publication={
+                    part: {"choice": "publish"} for part in ("record", "assessment", "details")
+                },
+            )
+        leicestershire = Decision.objects.get(reference=LEICESTERSHIRE_EXE_0025_13["reference"])
+        if leicestershire.status == "draft":
+            act(decision=leicestershire, by=users["officer"], action="submit")
+            act(
+                decision=leicestershire,
+                by=users["cfo"],
+                action="officer_approve",
+                password=password,
+            )
+            act(
+                decision=leicestershire,
+                by=users["commissioner"],
+                action="approve",
+                password=password,
+            )
+        for data, steps in (
+            (RESTORATIVE_JUSTICE_COORDINATORS, ("submit", "officer_approve")),
+            (VICTIMS_REFERRAL_SERVICE, ("submit",)),
+        ):
+            if Decision.objects.filter(title=data["title"]).exists():
+                continue
+            fields = {k: v for k, v in data.items() if k not in ("lines", "allocation")}
+            planned = data["allocation"]
+            allocation = funding_services.allocation_save_named(
+                by=users["officer"],
+                funding_stream=FundingStream.objects.get(
+                    financial_year__start_year=2015, name=planned["stream"]
+                ),
+                recipient_name=planned["recipient"],
+                title=planned["title"],
+                amount=Decimal(planned["amount"]),
+                comments="Amount set for the demonstration.",
+            )
+            decision = decision_services.decision_create(
+                by=users["officer"],
+                lead_officer=users["officer"],
+                lines=[(item, Decimal(amount)) for item, amount in data["lines"]],
+                allocations=[allocation],
+                **fields,
+            )
+            for step in steps:
+                act(
+                    decision=decision,
+                    by=users["chief.executive"] if step == "officer_approve" else users["officer"],
+                    action=step,
+                    password=password,
+                )
+        self.stdout.write("  034-2016 published; records awaiting each step of the workflow")
 
     def _record(self, data: dict, officer: User, allocations: list) -> Decision:
         fields = dict(data)

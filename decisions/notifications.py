@@ -1,0 +1,64 @@
+"""Tell whoever can act next on a record, by e-mail (they also see it on their dashboard)."""
+
+import os
+
+from django.contrib.auth.models import Group
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+from pcc_grants.models import User
+
+from . import workflow
+from .models import CommentKind, Decision, DecisionStatus
+
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+
+def next_actors(decision: Decision, *, prefetched: bool = False) -> dict[str, set]:
+    """Roles that can move the record on now, each with what they would do."""
+    wanted: dict[str, set] = {}
+    if decision.status == DecisionStatus.DRAFT:
+        return wanted
+    for transition in workflow.TRANSITIONS.values():
+        if transition in (workflow.RETURN, workflow.SUBMIT):
+            continue
+        if decision.status in transition.sources:
+            for role in transition.roles:
+                wanted.setdefault(role.value, set()).add(transition.label.lower())
+    if decision.status in workflow.COMMENT_STATES:
+        comments = decision.comments.all() if prefetched else decision.comments.filter(void=False)
+        given = {c.kind for c in comments if not c.void}
+        for kind, needed in (
+            (CommentKind.FINANCIAL, decision.financial_implications),
+            (CommentKind.LEGAL, decision.legal_implications),
+        ):
+            if needed and kind not in given:
+                role = workflow.COMMENT_ROLES[kind]
+                wanted.setdefault(role.value, set()).add(CommentKind(kind).label.lower())
+    return wanted
+
+
+def notify_next(decision_pk: int, actor_pk: int | None) -> int:
+    """E-mail each person whose roles let them act next; returns how many were sent."""
+    decision = Decision.objects.select_related("lead_officer").get(pk=decision_pk)
+    url = SITE_URL.rstrip("/") + reverse("decisions:detail", args=[decision.pk])
+    name = decision.reference or f"draft “{decision.title}”"
+    messages = []
+    if decision.status == DecisionStatus.DRAFT and decision.events.exists():
+        recipients = {decision.lead_officer}
+        subject = f"Decision {name} was returned for changes"
+        body = f"{decision.title}\n\nThe record was returned to draft. See why: {url}\n"
+        messages.extend((subject, body, None, [user.email]) for user in recipients if user.email)
+    for role, actions in next_actors(decision).items():
+        group = Group.objects.filter(name=role).first()
+        if group is None:
+            continue
+        for user in User.objects.filter(groups=group, is_active=True).exclude(pk=actor_pk):
+            if not user.email:
+                continue
+            subject = f"Decision {name} awaits you: {', '.join(sorted(actions))}"
+            body = f"{decision.title}\n\nIt is {decision.get_status_display().lower()}.\n{url}\n"
+            messages.append((subject, body, None, [user.email]))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    return len(messages)
