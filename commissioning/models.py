@@ -135,6 +135,10 @@ class Provider(models.Model):
     def registration_number(self) -> str:
         return self.charity_number or self.company_number or self.local_authority_code
 
+    def identifier(self, prefix: str) -> str:
+        """The org-id to publish: the one recorded, else one derived now."""
+        return self.org_id or self.registered_org_id() or f"{prefix}-provider-{self.pk}"
+
     def registered_org_id(self) -> str:
         """The org-id from a registered number, or "" when there is none."""
         if self.charity_number:

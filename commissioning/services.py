@@ -131,9 +131,8 @@ def _save_provider(provider: Provider, contacts: Iterable[dict] | None) -> Provi
     provider.full_clean(exclude=["normalised_name", "org_id"], validate_constraints=False)
     _check_duplicates(provider)
     provider.save()
-    provider.org_id = provider.registered_org_id() or (
-        f"{OrganisationSettings.load().open_data_prefix}-provider-{provider.pk}"
-    )
+    provider.org_id = ""
+    provider.org_id = provider.identifier(OrganisationSettings.load().open_data_prefix)
     provider.save(update_fields=["org_id"])
     if contacts is not None:
         provider.contacts.all().delete()

@@ -39,6 +39,7 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Open data", {"fields": ("org_id", "open_data_prefix")}),
         (
             "Decision reference numbers",
             {"fields": ("decision_reference_pattern", "delegated_reference_pattern")},

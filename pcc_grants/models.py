@@ -88,6 +88,13 @@ class OrganisationSettings(models.Model):
         help_text="The separate series for delegated officer decisions.",
     )
 
+    org_id = models.CharField(
+        "organisation identifier",
+        max_length=60,
+        blank=True,
+        help_text="The office's own org-id for open data, e.g. GB-GOR-PC000123; the open "
+        "data prefix stands in while it is blank.",
+    )
     open_data_prefix = models.CharField(
         "open data prefix",
         max_length=60,

@@ -84,3 +84,19 @@ class MoneyFormField(forms.DecimalField):
 
     def validate(self, value):
         forms.Field.validate(self, value)
+
+
+def json_number(amount: Decimal) -> int | float:
+    """An amount as a JSON number, for open data standards that ask for one.
+
+    JSON has a single number type. Whole pounds become integers; an amount with
+    pence becomes the nearest binary float, whose shortest repr is the same two
+    decimal places (9400.55 prints as 9400.55), so the published figure is exact.
+    Arithmetic never happens on the result.
+    """
+    amount = Decimal(amount).quantize(PENNY)
+    if amount == amount.to_integral_value():
+        return int(amount)
+    number = float(amount)  # serialisation boundary only: see the docstring
+    assert Decimal(repr(number)) == amount
+    return number

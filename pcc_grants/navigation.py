@@ -31,6 +31,7 @@ NAVIGATION = (
     ),
     NavItem("Import from a file", "funding:import", FUNDING_EDITORS, "Funding"),
     NavItem("Decision records", "decisions:list", STAFF_ROLES),
+    NavItem("Reports for the panel", "reports:index", STAFF_ROLES | {Role.PANEL_MEMBER}),
     NavItem("Public register", "register:list", ANY_SIGNED_IN),
     NavItem("Providers", "commissioning:provider_list", STAFF_ROLES, "Commissioning"),
     NavItem("Agreements", "commissioning:agreement_list", STAFF_ROLES, "Commissioning"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "funding",
     "commissioning",
     "decisions",
+    "reports",
 ]
 
 MIDDLEWARE = [

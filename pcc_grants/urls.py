@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from decisions import public as decisions_public
+from reports import views as reports_views
 
 from . import views
 
@@ -30,6 +31,10 @@ urlpatterns = [
     path("commissioning/", include("commissioning.urls")),
     path("staff/decisions/", include("decisions.urls")),
     path("decisions/", include("decisions.urls_public")),
+    path("reports/", include("reports.urls")),
+    path("grants/", reports_views.grants_register, name="grants_register"),
+    path("open-data/grants.json", reports_views.grants_json, name="open_data_grants_json"),
+    path("open-data/grants.csv", reports_views.grants_csv, name="open_data_grants_csv"),
     path(
         "open-data/decisions.json",
         decisions_public.open_data_decisions,

@@ -23,6 +23,9 @@ PUBLIC_VIEWS = {
     "register:detail",  # a published record
     "register:pdf",  # its published PDF
     "open_data_decisions",
+    "grants_register",  # grants awarded under published decisions
+    "open_data_grants_json",
+    "open_data_grants_csv",
 }
 
 

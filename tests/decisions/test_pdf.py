@@ -60,7 +60,11 @@ def test_the_034_2016_pdf_says_everything_the_record_holds(client, demo_034_2016
     assert "Total £9,400" in text
     assert "A000" in text and "Community Peer Mentors Project" in text  # the £9,400 allocation
     assert f"Content SHA-256 {content_hash(record)}" in text
-    assert "Page 1 of" in text and "DRAFT" in text
+    assert "Page 1 of" in text
+    # load_demo takes 034-2016 through to publication: the staff PDF shows the
+    # signatures, and no DRAFT mark.
+    assert "DRAFT" not in text
+    assert "signed electronically" in text
 
 
 def test_the_pdf_is_tagged_archival_and_titled(client, demo_034_2016):
@@ -106,6 +110,7 @@ def test_hostile_text_is_shown_as_text_and_nothing_is_fetched(client, officer):
     for value in HOSTILE.values():
         assert flat(value) in text
     assert "<b>bold</b>" in text
+    assert "DRAFT" in text  # marked on every page until approval
     assert fetcher.refused == []
     assert all("/static/css/" in url for url in fetcher.served)
 

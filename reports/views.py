@@ -1,0 +1,269 @@
+import json
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from funding.exports import download
+from funding.models import FinancialYear, FundingStream
+from funding.permissions import can_edit_funding, can_view_position
+from funding.selectors import current_financial_year
+from pcc_grants.charts import funding_bars
+from pcc_grants.models import OrganisationSettings
+from pcc_grants.pdf import render_pdf
+
+from .models import ReportKind, ReportNarrative
+from .selectors import (
+    commissioning_activity,
+    decisions_since,
+    grant_record,
+    grants_by_theme,
+    published_grants,
+)
+
+
+def _require(permission) -> None:
+    if not permission:
+        raise PermissionDenied(permission.reason)
+
+
+def _year(slug: str) -> FinancialYear:
+    start = FinancialYear.start_year_from_label(slug)
+    year = FinancialYear.objects.filter(start_year=start).first() if start else None
+    if year is None:
+        raise Http404("No such financial year.")
+    return year
+
+
+def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    _require(can_view_position(request.user))
+    year = current_financial_year()
+    return render(
+        request,
+        "reports/index.html",
+        {"year": year, "years": list(FinancialYear.objects.all())},
+    )
+
+
+# Commissioning activity ---------------------------------------------------------------
+
+
+def _commissioning_context(year: FinancialYear) -> dict:
+    activity = commissioning_activity(year=year)
+    narrative = ReportNarrative.objects.filter(
+        kind=ReportKind.COMMISSIONING, financial_year=year
+    ).first()
+
+    class Row:
+        def __init__(self, position):
+            self.label = ("— " * position.depth) + position.stream.name
+            self.available = position.available
+            self.approved = position.approved
+            self.proposed = position.proposed
+
+    return {
+        "year": year,
+        "activity": activity,
+        "position": activity.position,
+        "narrative": narrative,
+        "chart": funding_bars([Row(row) for row in activity.position.rows]),
+    }
+
+
+@require_safe
+def commissioning(request: HttpRequest, year: str) -> HttpResponse:
+    _require(can_view_position(request.user))
+    context = _commissioning_context(_year(year))
+    context["years"] = list(FinancialYear.objects.all())
+    context["can_edit"] = can_edit_funding(request.user)
+    return render(request, "reports/commissioning.html", context)
+
+
+@require_safe
+def commissioning_pdf(request: HttpRequest, year: str) -> HttpResponse:
+    _require(can_view_position(request.user))
+    financial_year = _year(year)
+    return _pdf(
+        "reports/commissioning_pdf.html",
+        _commissioning_context(financial_year),
+        f"commissioning-activity-{financial_year.slug}",
+    )
+
+
+@require_POST
+def narrative_save(request: HttpRequest, year: str) -> HttpResponse:
+    _require(can_edit_funding(request.user))
+    financial_year = _year(year)
+    text = request.POST.get("text", "").strip()[:20000]
+    ReportNarrative.objects.update_or_create(
+        kind=ReportKind.COMMISSIONING,
+        financial_year=financial_year,
+        defaults={"text": text, "updated_by": request.user},
+    )
+    messages.success(request, "The introduction is saved with the report.")
+    return redirect("reports:commissioning", year=financial_year.slug)
+
+
+# Grants by theme ----------------------------------------------------------------------
+
+
+def _stream_id(request: HttpRequest) -> int | None:
+    value = request.GET.get("stream", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_safe
+def themes(request: HttpRequest, year: str) -> HttpResponse:
+    _require(can_view_position(request.user))
+    financial_year = _year(year)
+    report = grants_by_theme(year=financial_year, stream_id=_stream_id(request))
+    file_format = request.GET.get("format")
+    if file_format == "csv":
+        rows = [["theme", "service", "description", "provider", "amount"]]
+        for group in report.groups:
+            for grant in group.grants:
+                rows.append(
+                    [
+                        group.theme,
+                        grant.title,
+                        grant.description,
+                        grant.recipient_name,
+                        f"{grant.amount:.2f}",
+                    ]
+                )
+            rows.append([f"Total {group.theme}", "", "", "", f"{group.total:.2f}"])
+        rows.append(["Total", "", "", "", f"{report.total:.2f}"])
+        return download(rows, filename=f"grants-by-theme-{financial_year.slug}", file_format="csv")
+    context = {
+        "year": financial_year,
+        "report": report,
+        "query": request.GET.urlencode(),
+        "streams": FundingStream.objects.filter(financial_year=financial_year).order_by("name"),
+        "stream_id": _stream_id(request),
+        "years": list(FinancialYear.objects.all()),
+    }
+    if file_format == "pdf":
+        return _pdf("reports/themes_pdf.html", context, f"grants-by-theme-{financial_year.slug}")
+    return render(request, "reports/themes.html", context)
+
+
+# Decisions since a date ---------------------------------------------------------------
+
+
+@require_safe
+def decisions(request: HttpRequest) -> HttpResponse:
+    _require(can_view_position(request.user))
+    try:
+        since = date.fromisoformat(request.GET.get("since", ""))
+    except ValueError:
+        since = timezone.localdate() - timedelta(days=90)
+    rows = list(decisions_since(since=since))
+    file_format = request.GET.get("format")
+    if file_format == "csv":
+        table = [["reference", "title", "date", "decision_maker", "amount", "status", "url"]]
+        for decision in rows:
+            maker = decision.decision_signoffs[-1] if decision.decision_signoffs else None
+            url = (
+                request.build_absolute_uri(f"/decisions/{decision.slug}/")
+                if decision.status == "published"
+                else ""
+            )
+            table.append(
+                [
+                    decision.reference,
+                    decision.title if decision.status != "not_published" else "Not published",
+                    decision.decision_date.isoformat(),
+                    f"{maker.name}, {maker.title}" if maker else "",
+                    f"{decision.amount:.2f}" if decision.amount is not None else "",
+                    decision.get_status_display(),
+                    url,
+                ]
+            )
+        return download(table, filename=f"decisions-since-{since.isoformat()}", file_format="csv")
+    context = {"since": since, "decisions": rows}
+    if file_format == "pdf":
+        return _pdf("reports/decisions_pdf.html", context, f"decisions-since-{since.isoformat()}")
+    return render(request, "reports/decisions.html", context)
+
+
+# Open data and the public grants register ---------------------------------------------
+
+
+def _grants(request: HttpRequest) -> list[dict]:
+    settings = OrganisationSettings.load()
+    return [grant_record(a, settings, request) for a in published_grants()]
+
+
+@login_not_required
+@require_safe
+def grants_json(request: HttpRequest) -> HttpResponse:
+    """The published grants as a 360Giving data package."""
+    package = {"grants": _grants(request)}
+    return HttpResponse(
+        json.dumps(package, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+GRANTS_CSV_COLUMNS = [
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Grant Programme:Title",
+]
+
+
+@login_not_required
+@require_safe
+def grants_csv(request: HttpRequest) -> HttpResponse:
+    """The same grants in 360Giving's flattened CSV columns."""
+    rows = [GRANTS_CSV_COLUMNS]
+    for grant in _grants(request):
+        rows.append(
+            [
+                grant["id"],
+                grant["title"],
+                grant["description"],
+                grant["currency"],
+                grant["amountAwarded"],
+                grant["awardDate"],
+                grant["plannedDates"][0]["startDate"],
+                grant["plannedDates"][0]["endDate"],
+                grant["recipientOrganization"][0]["id"],
+                grant["recipientOrganization"][0]["name"],
+                grant["fundingOrganization"][0]["id"],
+                grant["fundingOrganization"][0]["name"],
+                grant["grantProgramme"][0]["title"],
+            ]
+        )
+    return download(rows, filename="grants", file_format="csv")
+
+
+@login_not_required
+@require_safe
+def grants_register(request: HttpRequest) -> HttpResponse:
+    """The public register of grants: recipient, purpose, amount, date, decision."""
+    page = Paginator(published_grants(), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/grants_register.html", {"page": page, "query": ""})
