@@ -4,12 +4,14 @@ pages so that a number is computed in one place."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Sum
 
 from decisions.models import Decision, DecisionStatus, SignOff
 from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus, FinancialYear
 from funding.selectors import FundingPosition, StreamPosition, funding_position
+from pcc_grants.charts import funding_bars
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import json_number
 
@@ -54,6 +56,33 @@ def commissioning_activity(*, year: FinancialYear) -> CommissioningActivity:
         by_stream.setdefault(allocation.funding_stream_id, []).append(allocation)
     sections = [StreamSection(row, by_stream.get(row.stream.pk, [])) for row in position.rows]
     return CommissioningActivity(year=year, position=position, sections=sections)
+
+
+class _ChartRow(NamedTuple):
+    label: str
+    available: Decimal
+    approved: Decimal
+    proposed: Decimal
+
+
+def commissioning_report_context(year: FinancialYear) -> dict:
+    """Everything the commissioning activity report shows, for its page and its PDF."""
+    from .models import ReportKind, ReportNarrative
+
+    activity = commissioning_activity(year=year)
+    rows = [
+        _ChartRow(("— " * row.depth) + row.stream.name, row.available, row.approved, row.proposed)
+        for row in activity.position.rows
+    ]
+    return {
+        "year": year,
+        "activity": activity,
+        "position": activity.position,
+        "narrative": ReportNarrative.objects.filter(
+            kind=ReportKind.COMMISSIONING, financial_year=year
+        ).first(),
+        "chart": funding_bars(rows),
+    }
 
 
 # Grants by theme -------------------------------------------------------------------------

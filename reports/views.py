@@ -14,13 +14,12 @@ from funding.exports import download
 from funding.models import FinancialYear, FundingStream
 from funding.permissions import can_edit_funding, can_view_position
 from funding.selectors import current_financial_year
-from pcc_grants.charts import funding_bars
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.pdf import render_pdf
 
 from .models import ReportKind, ReportNarrative
 from .selectors import (
-    commissioning_activity,
+    commissioning_report_context,
     decisions_since,
     grant_record,
     grants_by_theme,
@@ -61,32 +60,10 @@ def index(request: HttpRequest) -> HttpResponse:
 # Commissioning activity ---------------------------------------------------------------
 
 
-def _commissioning_context(year: FinancialYear) -> dict:
-    activity = commissioning_activity(year=year)
-    narrative = ReportNarrative.objects.filter(
-        kind=ReportKind.COMMISSIONING, financial_year=year
-    ).first()
-
-    class Row:
-        def __init__(self, position):
-            self.label = ("— " * position.depth) + position.stream.name
-            self.available = position.available
-            self.approved = position.approved
-            self.proposed = position.proposed
-
-    return {
-        "year": year,
-        "activity": activity,
-        "position": activity.position,
-        "narrative": narrative,
-        "chart": funding_bars([Row(row) for row in activity.position.rows]),
-    }
-
-
 @require_safe
 def commissioning(request: HttpRequest, year: str) -> HttpResponse:
     _require(can_view_position(request.user))
-    context = _commissioning_context(_year(year))
+    context = commissioning_report_context(_year(year))
     context["years"] = list(FinancialYear.objects.all())
     context["can_edit"] = can_edit_funding(request.user)
     return render(request, "reports/commissioning.html", context)
@@ -98,7 +75,7 @@ def commissioning_pdf(request: HttpRequest, year: str) -> HttpResponse:
     financial_year = _year(year)
     return _pdf(
         "reports/commissioning_pdf.html",
-        _commissioning_context(financial_year),
+        commissioning_report_context(financial_year),
         f"commissioning-activity-{financial_year.slug}",
     )
 
