@@ -30,9 +30,6 @@ NAVIGATION = (
         "Funding",
     ),
     NavItem("Import from a file", "funding:import", FUNDING_EDITORS, "Funding"),
-    NavItem("Decision records", "decisions:list", STAFF_ROLES),
-    NavItem("Reports for the panel", "reports:index", STAFF_ROLES | {Role.PANEL_MEMBER}),
-    NavItem("Public register", "register:list", ANY_SIGNED_IN),
     NavItem("Providers", "commissioning:provider_list", STAFF_ROLES, "Commissioning"),
     NavItem("Agreements", "commissioning:agreement_list", STAFF_ROLES, "Commissioning"),
     NavItem(
@@ -42,6 +39,10 @@ NAVIGATION = (
         "Commissioning",
     ),
     NavItem("Contracts register", "commissioning:contracts", STAFF_ROLES, "Commissioning"),
+    NavItem("Decision records", "decisions:list", STAFF_ROLES),
+    NavItem("Reports for the panel", "reports:index", STAFF_ROLES | {Role.PANEL_MEMBER}),
+    NavItem("Decision register", "register:list", ANY_SIGNED_IN, "Published"),
+    NavItem("Grants register", "grants_register", ANY_SIGNED_IN, "Published"),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
     NavItem(
         "Organisation settings",
