@@ -4,18 +4,13 @@ admin lists them for administrators."""
 
 from django.contrib import admin
 
+from pcc_grants.admin import ReadOnlyAdminMixin
+
 from .models import Agreement, AgreementDocument, MonitoringReturn, Provider
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Provider)

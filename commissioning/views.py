@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from funding.exports import download
 from funding.models import Allocation
 from pcc_grants.forms import add_service_errors
-from pcc_grants.uploads import document_response
+from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services
 from .forms import (
@@ -312,21 +312,15 @@ def agreement_allocations(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_edit_commissioning(request.user))
     agreement = get_object_or_404(Agreement, pk=pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for message in form.errors.get("file", ["Choose a file to upload."]):
-            messages.error(request, message)
-        return redirect(agreement)
-    try:
-        document = services.agreement_document_add(
-            agreement=agreement, upload=form.cleaned_data["file"], by=request.user
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, f"{form.cleaned_data['file'].name}: {message}")
-    else:
-        messages.success(request, f"“{document.original_name}” uploaded.")
-    return redirect(agreement)
+    return upload_from_form(
+        request,
+        DocumentForm,
+        lambda upload: services.agreement_document_add(
+            agreement=agreement, upload=upload, by=request.user
+        ),
+        agreement,
+        done="uploaded",
+    )
 
 
 @require_safe

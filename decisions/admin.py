@@ -3,18 +3,13 @@ through the workflow, whose services check state, role and signatures."""
 
 from django.contrib import admin
 
+from pcc_grants.admin import ReadOnlyAdminMixin
+
 from .models import Decision, DecisionEvent, ReferenceCounter, SignOff
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Decision)

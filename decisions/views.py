@@ -13,7 +13,7 @@ from pcc_grants.forms import add_service_errors
 from pcc_grants.money import parse_money
 from pcc_grants.pdf import render_pdf
 from pcc_grants.roles import has_role
-from pcc_grants.uploads import document_response
+from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services, workflow
 from .forms import (
@@ -244,21 +244,15 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(Decision, pk=pk)
     _require(permissions.can_edit(request.user, decision))
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for message in form.errors.get("file", ["Choose a file to attach."]):
-            messages.error(request, message)
-        return redirect(decision)
-    try:
-        attachment = services.decision_attachment_add(
-            decision=decision, upload=form.cleaned_data["file"], by=request.user
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, f"{form.cleaned_data['file'].name}: {message}")
-    else:
-        messages.success(request, f"“{attachment.original_name}” attached.")
-    return redirect(decision)
+    return upload_from_form(
+        request,
+        AttachmentForm,
+        lambda upload: services.decision_attachment_add(
+            decision=decision, upload=upload, by=request.user
+        ),
+        decision,
+        done="attached",
+    )
 
 
 @require_POST

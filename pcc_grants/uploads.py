@@ -109,3 +109,26 @@ def document_response(document):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def upload_from_form(request, form_class, add, owner, *, done: str):
+    """Handle a one-file upload form: run ``add(upload)`` (a service) and say how it
+    went in messages; then back to ``owner``'s page. Nothing is stored on refusal."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.errors.get("file", ["Choose a file."]):
+            messages.error(request, message)
+        return redirect(owner)
+    upload = form.cleaned_data["file"]
+    try:
+        document = add(upload)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{upload.name}: {message}")
+    else:
+        messages.success(request, f"“{document.original_name}” {done}.")
+    return redirect(owner)
