@@ -253,7 +253,8 @@ class SignOff(models.Model):
         related_name="signoffs",
         help_text="Empty for a signature made on paper by someone without an account.",
     )
-    name = models.CharField(max_length=150)
+    # First and last names are up to 150 characters each.
+    name = models.CharField(max_length=301)
     title = models.CharField(max_length=150)
     role = models.CharField(max_length=50)
     statement = models.TextField()
@@ -305,7 +306,7 @@ class DecisionComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    author_name = models.CharField(max_length=150)
+    author_name = models.CharField(max_length=301)
     author_title = models.CharField(max_length=150)
     text = models.TextField()
     created_at = models.DateTimeField()
@@ -322,13 +323,13 @@ class DecisionEvent(models.Model):
     """The audit trail: every transition, with who, when, from, to and the comment."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=120)
     from_status = models.CharField(max_length=30, choices=DecisionStatus.choices, blank=True)
     to_status = models.CharField(max_length=30, choices=DecisionStatus.choices, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    actor_name = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=301)
     comment = models.TextField(blank=True)
     at = models.DateTimeField()
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BooleanField
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -174,8 +175,13 @@ def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpRespo
         # typed, lines marked for removal dropped, and one more empty line.
         lines = _posted_lines(request.POST)
         form = DecisionForm(initial=request.POST.dict(), instance=decision)
+        # An unticked box is absent from the post: every tick box is read from it.
         form.initial.update(
-            {name: name in request.POST for name in form.fields if name.endswith("_implications")}
+            {
+                name: name in request.POST
+                for name, field in form.fields.items()
+                if isinstance(field, BooleanField)
+            }
         )
         formset = FundingLineFormSet(initial=lines, prefix=LINES_PREFIX)
         return _render_form(request, form, formset, decision, _typed_total(lines))

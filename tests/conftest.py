@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import pytest
 
+from decisions import services
 from pcc_grants.roles import Role
 
-from .factories import PASSWORD, OrganisationSettingsFactory, UserFactory
+from .factories import ALL_PUBLISHED, PASSWORD, OrganisationSettingsFactory, UserFactory
 
 
 @pytest.fixture
@@ -32,6 +35,88 @@ def officer_client(client, officer):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# Decision records -----------------------------------------------------------------
+
+
+@pytest.fixture
+def draft(db, officer, organisation):
+    """A draft with two implications and three funding lines."""
+    return services.decision_create(
+        by=officer,
+        lead_officer=officer,
+        title="Extending Community Peer Mentors Project into Bishop Auckland",
+        executive_summary="The project in Darlington has achieved successful outcomes.",
+        decision="Agree the allocation of £9,400 to extend the project.",
+        financial_implications=True,
+        financial_details="The allocation of £9,400 is within the 2016/17 budget limits.",
+        legal_implications=True,
+        legal_details="No specific legal implications",
+        lines=[
+            ("Out of pocket expenses and mileage", Decimal("1200")),
+            ("Training of 2 x Community Peer Mentor Cohorts", Decimal("2300")),
+            ("Support Coordinator", Decimal("5900")),
+        ],
+    )
+
+
+@pytest.fixture
+def cfo(make_user):
+    return make_user(Role.CHIEF_FINANCE_OFFICER, username="cfo")
+
+
+@pytest.fixture
+def people(make_user, officer):
+    """One user per role, as the demo has them."""
+    return {
+        "officer": officer,
+        "cfo": make_user(Role.CHIEF_FINANCE_OFFICER, username="cfo"),
+        "chief_executive": make_user(Role.CHIEF_EXECUTIVE, username="chief.executive"),
+        "monitoring_officer": make_user(Role.MONITORING_OFFICER, username="monitoring.officer"),
+        "commissioner": make_user(Role.COMMISSIONER, username="commissioner"),
+        "panel": make_user(Role.PANEL_MEMBER, username="panel"),
+        "admin": make_user(Role.ADMINISTRATOR, username="admin", is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def advance(people, password):
+    """Move a record through the real services up to ``status``."""
+    from decisions.services import decision_comment_add, decision_transition
+
+    steps = {
+        "awaiting_officer_approval": [("officer", "submit", {})],
+        "awaiting_decision": [("chief_executive", "officer_approve", {})],
+        "approved": [("commissioner", "approve", {})],
+        "published": [
+            ("monitoring_officer", "decide_publication", {"publication": ALL_PUBLISHED})
+        ],
+    }
+    order = list(steps)
+
+    def move(decision, status):
+        start = order.index(decision.status) + 1 if decision.status in order else 0
+        for stage in order[start : order.index(status) + 1]:
+            if stage == "approved":
+                if decision.financial_implications:
+                    decision_comment_add(
+                        decision=decision, by=people["cfo"], kind="financial", text="Affordable."
+                    )
+                if decision.legal_implications:
+                    decision_comment_add(
+                        decision=decision,
+                        by=people["monitoring_officer"],
+                        kind="legal",
+                        text="Lawful.",
+                    )
+            for who, action, extra in steps[stage]:
+                decision = decision_transition(
+                    decision=decision, by=people[who], action=action, password=password, **extra
+                )
+        return decision
+
+    return move
 
 
 def pytest_collection_modifyitems(config, items):

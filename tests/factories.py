@@ -84,3 +84,7 @@ class AllocationFactory(factory.django.DjangoModelFactory):
         approved = factory.Trait(status="approved")
         contracted = factory.Trait(status="contracted")
         withdrawn = factory.Trait(status="withdrawn")
+
+
+# Every part of a record published in full.
+ALL_PUBLISHED = {part: {"choice": "publish"} for part in ("record", "assessment", "details")}

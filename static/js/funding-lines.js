@@ -54,7 +54,15 @@
     button.className = "btn btn-outline-danger";
     button.setAttribute("data-remove-line", "");
     button.textContent = "Remove line";
-    button.setAttribute("aria-label", "Remove line " + (item && item.value ? item.value : ""));
+    // The button says which line it removes, following what is typed.
+    function name() {
+      var text = item && item.value.trim() ? item.value.trim() : "(no item yet)";
+      button.setAttribute("aria-label", "Remove line " + text);
+    }
+    name();
+    if (item) item.addEventListener("input", name);
+    // A line removed before a refused save comes back ticked: keep it removed.
+    if (checkbox.checked) line.hidden = true;
     button.addEventListener("click", function () {
       checkbox.checked = true;
       line.hidden = true;

@@ -26,7 +26,6 @@ from decisions.models import (
     PublicationPart,
     SignOffStep,
 )
-from tests.decisions.conftest import draft, people  # noqa: F401
 
 from .conftest import assert_accessible
 
@@ -145,8 +144,8 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     password,
     settings,
     tmp_path,
-    draft,  # noqa: F811
-    people,  # noqa: F811
+    draft,
+    people,
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     secret = f"The provider's confidential day rate is £415 (tender {uuid.uuid4().hex})."

@@ -18,7 +18,7 @@ from decisions.models import (
     PublishedDocument,
 )
 
-from .conftest import ALL_PUBLISHED
+from ..factories import ALL_PUBLISHED
 
 pytestmark = pytest.mark.django_db
 

@@ -143,3 +143,12 @@ def test_the_admin_cannot_edit_a_record(client, make_user, draft):
     url = f"/admin/decisions/decision/{draft.pk}/change/"
     assert client.post(url, {"title": "Changed in the admin"}).status_code == 403
     assert Decision.objects.get(pk=draft.pk).title == draft.title
+
+
+def test_adding_a_line_keeps_every_tick_box_as_left(officer_client, officer, draft):
+    Decision.objects.filter(pk=draft.pk).update(significant_public_interest=True)
+    data = form_data(officer, add_line="1")  # the public interest box left unticked
+    response = officer_client.post(f"/staff/decisions/{draft.pk}/edit/", data)
+    form = response.context["form"]
+    assert form.initial["significant_public_interest"] is False
+    assert form.initial["financial_implications"] is True

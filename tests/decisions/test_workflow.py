@@ -11,8 +11,7 @@ from decisions.models import Decision, DecisionStatus, SignOff
 from decisions.selectors import content_hash
 from funding.models import AllocationStatus
 
-from ..factories import AllocationFactory, FundingStreamFactory
-from .conftest import ALL_PUBLISHED
+from ..factories import ALL_PUBLISHED, AllocationFactory, FundingStreamFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from funding.importers import run_import
 from funding.models import Allocation, FinancialYear, FundingStream
 from pcc_grants.roles import Role
 
-from ..decisions.conftest import ALL_PUBLISHED, advance, draft, people  # noqa: F401
 from ..factories import AllocationFactory, FundingStreamFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +111,7 @@ def validator() -> Draft202012Validator:
 
 
 @pytest.fixture
-def published_and_not(draft, people, advance, password, settings, tmp_path):  # noqa: F811
+def published_and_not(draft, people, advance, password, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     stream = FundingStreamFactory(name="Community Safety Fund", budget=Decimal("100000"))
     granted = AllocationFactory(funding_stream=stream, amount=Decimal("9400.50"), title="Mentors")
