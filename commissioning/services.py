@@ -52,6 +52,9 @@ PARTNERS_ONLY_FOR_POOLED = "Partners' shares apply only to a co-commissioned or 
 END_BEFORE_START = "The end date must be after the start date."
 REVIEW_BEFORE_START = "The review date cannot be before the start date."
 ANNUAL_ABOVE_TOTAL = "The annual value cannot be more than the total value."
+OTHER_PROVIDERS_ALLOCATIONS = (
+    "{references}: an agreement delivers only allocations to its own provider, {provider}."
+)
 RECEIVED_IN_FUTURE = "The received date cannot be in the future."
 RECEIVED_BEFORE_PERIOD = "The return cannot have been received before its period began."
 
@@ -290,6 +293,14 @@ def agreement_set_allocations(*, agreement: Agreement, allocations: Iterable, by
     from funding.models import Allocation
 
     wanted = {allocation.pk for allocation in allocations}
+    others = Allocation.objects.filter(pk__in=wanted).exclude(recipient=agreement.provider)
+    if others.exists():
+        raise ValidationError(
+            OTHER_PROVIDERS_ALLOCATIONS.format(
+                references=", ".join(a.reference for a in others.order_by("pk")),
+                provider=agreement.provider.name,
+            )
+        )
     for allocation in Allocation.objects.filter(agreement=agreement).exclude(pk__in=wanted):
         funding_services.allocation_update(allocation=allocation, by=by, agreement=None)
     for allocation in Allocation.objects.filter(pk__in=wanted).exclude(agreement=agreement):

@@ -290,8 +290,7 @@ def agreement_allocations(request: HttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_edit_commissioning(request.user))
     agreement = get_object_or_404(Agreement, pk=pk)
     chosen = Allocation.objects.filter(
-        pk__in=[value for value in request.POST.getlist("allocations") if value.isdigit()],
-        recipient=agreement.provider,
+        pk__in=[value for value in request.POST.getlist("allocations") if value.isdigit()]
     )
     try:
         services.agreement_set_allocations(

@@ -274,3 +274,17 @@ def test_linking_allocations_records_the_agreement_that_delivers_them(officer):
     assert Allocation.objects.get(pk=allocation.pk).agreement == agreement
     services.agreement_set_allocations(agreement=agreement, allocations=[], by=officer)
     assert Allocation.objects.get(pk=allocation.pk).agreement is None
+
+
+def test_an_agreement_delivers_only_its_own_providers_allocations(officer):
+    agreement = services.agreement_create(by=None, **agreement_fields())
+    elsewhere = AllocationFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.agreement_set_allocations(
+            agreement=agreement, allocations=[elsewhere], by=officer
+        )
+    assert refused.value.messages == [
+        f"{elsewhere.reference}: an agreement delivers only allocations to its own provider, "
+        "Family Action."
+    ]
+    assert Allocation.objects.get(pk=elsewhere.pk).agreement is None
