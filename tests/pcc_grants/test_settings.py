@@ -54,3 +54,19 @@ def test_dates_are_shown_the_british_way():
 
     template = engines["django"].from_string("{{ day|date }}")
     assert template.render({"day": date(2016, 8, 10)}) == "10 August 2016"
+
+
+def test_the_wsgi_entry_point_starts_in_production_and_needs_a_secret_key():
+    dropped = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {key: value for key, value in os.environ.items() if key not in dropped}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import pcc_grants.wsgi"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
