@@ -2,7 +2,6 @@
 
 import os
 
-from django.contrib.auth.models import Group
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
@@ -49,16 +48,18 @@ def notify_next(decision_pk: int, actor_pk: int | None) -> int:
         subject = f"Decision {name} was returned for changes"
         body = f"{decision.title}\n\nThe record was returned to draft. See why: {url}\n"
         messages.extend((subject, body, None, [user.email]) for user in recipients if user.email)
+    # One message per person, however many of their roles can act.
+    actions_by_user: dict[User, set] = {}
     for role, actions in next_actors(decision).items():
-        group = Group.objects.filter(name=role).first()
-        if group is None:
+        users = User.objects.filter(groups__name=role, is_active=True).exclude(pk=actor_pk)
+        for user in users:
+            actions_by_user.setdefault(user, set()).update(actions)
+    for user in sorted(actions_by_user, key=lambda u: u.pk):
+        if not user.email:
             continue
-        for user in User.objects.filter(groups=group, is_active=True).exclude(pk=actor_pk):
-            if not user.email:
-                continue
-            subject = f"Decision {name} awaits you: {', '.join(sorted(actions))}"
-            body = f"{decision.title}\n\nIt is {decision.get_status_display().lower()}.\n{url}\n"
-            messages.append((subject, body, None, [user.email]))
+        subject = f"Decision {name} awaits you: {', '.join(sorted(actions_by_user[user]))}"
+        body = f"{decision.title}\n\nIt is {decision.get_status_display().lower()}.\n{url}\n"
+        messages.append((subject, body, None, [user.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)
     return len(messages)

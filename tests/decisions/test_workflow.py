@@ -286,7 +286,15 @@ def test_whoever_can_act_next_is_emailed(
         "chief.executive@example.org",
         "monitoring.officer@example.org",
     ]
-    assert "awaits you: give officer approval" in mail.outbox[0].subject
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    reference = Decision.objects.get(pk=draft.pk).reference
+    assert subjects["chief.executive@example.org"] == (
+        f"Decision {reference} awaits you: give officer approval"
+    )
+    assert subjects["cfo@example.org"] == (
+        f"Decision {reference} awaits you: chief finance officer's comments on the "
+        "financial implications, give officer approval"
+    )
 
 
 def test_the_dashboard_lists_what_awaits_me(draft, advance, people, client):
@@ -343,3 +351,22 @@ def test_publication_grounds_are_required_when_not_publishing(draft, advance, pe
         )
     assert set(refused.value.message_dict) == {"details_legislation", "details_public_interest"}
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.APPROVED
+
+
+def test_someone_with_two_roles_gets_one_message(
+    draft, advance, make_user, people, django_capture_on_commit_callbacks
+):
+    from pcc_grants.roles import Role
+
+    both = make_user(
+        Role.CHIEF_FINANCE_OFFICER,
+        Role.MONITORING_OFFICER,
+        username="s151",
+        email="s151@example.org",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(draft, "awaiting_officer_approval")
+    mine = [message for message in mail.outbox if message.to == [both.email]]
+    assert len(mine) == 1
+    assert "monitoring officer's comments on the legal implications" in mine[0].subject
+    assert "chief finance officer's comments on the financial implications" in mine[0].subject
