@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from funding.exports import download
 from funding.models import Allocation
 from pcc_grants.forms import add_service_errors
+from pcc_grants.permissions import require
 from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services
@@ -43,11 +44,6 @@ from .selectors import (
 PAGE_SIZE = 50
 
 
-def _require(permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -60,7 +56,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @require_safe
 def provider_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_commissioning(request.user))
+    require(permissions.can_view_commissioning(request.user))
     providers = Provider.objects.order_by("name")
     search = request.GET.get("q", "").strip()
     if search:
@@ -89,7 +85,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_commissioning(request.user))
+    require(permissions.can_view_commissioning(request.user))
     provider = get_object_or_404(Provider, pk=pk)
     allocations = Paginator(
         Allocation.objects.filter(recipient=provider).for_register(), PAGE_SIZE
@@ -128,7 +124,7 @@ def _contacts(formset) -> list[dict]:
 
 
 def _provider_form(request: HttpRequest, provider: Provider | None) -> HttpResponse:
-    _require(permissions.can_edit_commissioning(request.user))
+    require(permissions.can_edit_commissioning(request.user))
     form = ProviderForm(request.POST or None, instance=provider)
     initial = list(provider.contacts.values("name", "role", "email", "phone")) if provider else []
     contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
@@ -168,7 +164,7 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_commissioning(request.user))
+    require(permissions.can_view_commissioning(request.user))
     agreements = Agreement.objects.for_list()
     route = request.GET.get("route", "")
     if route in CommissioningRoute.values:
@@ -202,7 +198,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_commissioning(request.user))
+    require(permissions.can_view_commissioning(request.user))
     agreement = get_object_or_404(Agreement.objects.select_related("provider"), pk=pk)
     allocations = list(
         agreement.allocations.select_related("funding_stream__financial_year").order_by("pk")
@@ -243,7 +239,7 @@ def _partners(formset) -> list[tuple]:
 
 
 def _agreement_form(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
-    _require(permissions.can_edit_commissioning(request.user))
+    require(permissions.can_edit_commissioning(request.user))
     initial = {}
     if agreement is None and request.GET.get("provider", "").isdigit():
         initial["provider"] = request.GET["provider"]
@@ -287,7 +283,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def agreement_allocations(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_edit_commissioning(request.user))
+    require(permissions.can_edit_commissioning(request.user))
     agreement = get_object_or_404(Agreement, pk=pk)
     chosen = Allocation.objects.filter(
         pk__in=[value for value in request.POST.getlist("allocations") if value.isdigit()]
@@ -309,7 +305,7 @@ def agreement_allocations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_edit_commissioning(request.user))
+    require(permissions.can_edit_commissioning(request.user))
     agreement = get_object_or_404(Agreement, pk=pk)
     return upload_from_form(
         request,
@@ -324,7 +320,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    _require(permissions.can_download_documents(request.user))
+    require(permissions.can_download_documents(request.user))
     document = get_object_or_404(AgreementDocument, pk=pk)
     return document_response(document)
 
@@ -334,7 +330,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_safe
 def return_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_commissioning(request.user))
+    require(permissions.can_view_commissioning(request.user))
     today = timezone.localdate()
     returns = overdue_returns(today=today)
     return render(
@@ -353,9 +349,9 @@ def return_record(request: HttpRequest, pk: int) -> HttpResponse:
         MonitoringReturn.objects.select_related("agreement__provider"), pk=pk
     )
     if request.method == "POST":
-        _require(permissions.can_edit_commissioning(request.user))
+        require(permissions.can_edit_commissioning(request.user))
     else:
-        _require(permissions.can_view_commissioning(request.user))
+        require(permissions.can_view_commissioning(request.user))
     form = ReturnForm(request.POST or None, instance=monitoring_return)
     initial = [
         {"metric": m.metric, "value": m.value, "target": m.target}
@@ -399,7 +395,7 @@ def return_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def contracts(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_commissioning(request.user))
+    require(permissions.can_view_commissioning(request.user))
     form = ContractsFilterForm(request.GET or None)
     band = form.cleaned_data["band"] if form.is_valid() else ""
     agreements = contracts_register(band=band)

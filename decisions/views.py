@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from pcc_grants.forms import add_service_errors
 from pcc_grants.money import parse_money
 from pcc_grants.pdf import render_pdf
+from pcc_grants.permissions import require
 from pcc_grants.roles import has_role
 from pcc_grants.uploads import document_response, upload_from_form
 
@@ -32,14 +33,9 @@ PAGE_SIZE = 50
 LINES_PREFIX = "lines"
 
 
-def _require(permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_decisions(request.user))
+    require(permissions.can_view_decisions(request.user))
     decisions = decisions_total_amounts(Decision.objects.for_list())
     status = request.GET.get("status", "")
     if status in DecisionStatus.values:
@@ -92,7 +88,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_decisions(request.user))
+    require(permissions.can_view_decisions(request.user))
     try:
         decision = decision_for_record(pk)
     except Decision.DoesNotExist as error:
@@ -125,7 +121,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_decisions(request.user))
+    require(permissions.can_view_decisions(request.user))
     try:
         decision = decision_for_record(pk)
     except Decision.DoesNotExist as error:
@@ -166,9 +162,9 @@ def _typed_total(lines: list[dict]) -> Decimal | None:
 
 def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpResponse:
     if decision is None:
-        _require(permissions.can_draft(request.user))
+        require(permissions.can_draft(request.user))
     else:
-        _require(permissions.can_edit(request.user, decision))
+        require(permissions.can_edit(request.user, decision))
 
     if request.method == "POST" and "add_line" in request.POST:
         # Without JavaScript, "Add a line" posts the form: show it again with what was
@@ -249,7 +245,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(Decision, pk=pk)
-    _require(permissions.can_edit(request.user, decision))
+    require(permissions.can_edit(request.user, decision))
     return upload_from_form(
         request,
         AttachmentForm,
@@ -264,7 +260,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(DecisionAttachment.objects.select_related("decision"), pk=pk)
-    _require(permissions.can_edit(request.user, attachment.decision))
+    require(permissions.can_edit(request.user, attachment.decision))
     services.decision_attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, f"“{attachment.original_name}” removed.")
     return redirect(attachment.decision)
@@ -272,7 +268,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    _require(permissions.can_view_decisions(request.user))
+    require(permissions.can_view_decisions(request.user))
     attachment = get_object_or_404(DecisionAttachment, pk=pk)
     return document_response(attachment)
 

@@ -212,13 +212,10 @@ def available_actions(decision: Decision, user) -> list[Check]:
     ]
 
 
-def can_comment(decision: Decision, user, kind: str) -> Check | None:
-    role = COMMENT_ROLES[kind]
-    if role not in user_roles(user):
-        return None
-    if decision.status not in COMMENT_STATES:
-        return None
-    return Check(RETURN, True)
+def can_comment(decision: Decision, user, kind: str) -> bool:
+    """The CFO (financial) or Monitoring Officer (legal) may comment while the record
+    awaits a signature."""
+    return COMMENT_ROLES[kind] in user_roles(user) and decision.status in COMMENT_STATES
 
 
 def actionable_statuses(user) -> dict[str, list[str]]:

@@ -220,3 +220,14 @@ def current_financial_year(today=None) -> FinancialYear | None:
         FinancialYear.objects.filter(start_year=start).first()
         or FinancialYear.objects.order_by("-start_year").first()
     )
+
+
+def financial_year_from_slug(slug: str) -> FinancialYear:
+    """The year written in a URL (``2016-17``), or 404."""
+    from django.http import Http404
+
+    start = FinancialYear.start_year_from_label(slug)
+    year = FinancialYear.objects.filter(start_year=start).first() if start else None
+    if year is None:
+        raise Http404("No such financial year.")
+    return year

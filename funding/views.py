@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -17,6 +17,7 @@ from pcc_grants.charts import funding_bars
 from pcc_grants.forms import add_service_errors
 from pcc_grants.history import change_history
 from pcc_grants.pdf import render_pdf
+from pcc_grants.permissions import require
 
 from . import permissions, services
 from .exports import download
@@ -24,24 +25,16 @@ from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
 from .importers import allocation_export_row, export_allocation_rows, run_import
 from .models import Allocation, FinancialYear, FundingStream
-from .selectors import current_financial_year, funding_position, stream_position
+from .selectors import (
+    current_financial_year,
+    financial_year_from_slug,
+    funding_position,
+    stream_position,
+)
 
 PAGE_SIZE = 50
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_SESSION_KEY = "funding_import"
-
-
-def _require(permission: permissions.Permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
-def _year_from_slug(slug: str) -> FinancialYear:
-    start = FinancialYear.start_year_from_label(slug)
-    year = FinancialYear.objects.filter(start_year=start).first() if start else None
-    if year is None:
-        raise Http404("No such financial year.")
-    return year
 
 
 def _chosen_year(request: HttpRequest, years: list[FinancialYear]) -> FinancialYear | None:
@@ -59,7 +52,7 @@ def _chosen_year(request: HttpRequest, years: list[FinancialYear]) -> FinancialY
 
 @require_safe
 def stream_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_funding(request.user))
+    require(permissions.can_view_funding(request.user))
     years = list(FinancialYear.objects.all())
     year = _chosen_year(request, years)
     position = funding_position(year=year) if year else None
@@ -77,7 +70,7 @@ def stream_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def stream_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_funding(request.user))
+    require(permissions.can_view_funding(request.user))
     stream = get_object_or_404(FundingStream.objects.select_related("financial_year"), pk=pk)
     position, sub_streams = stream_position(stream=stream)
     allocations = Paginator(
@@ -111,7 +104,7 @@ def _stream_fields(data: dict) -> dict:
 
 
 def stream_create(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_edit_funding(request.user))
+    require(permissions.can_edit_funding(request.user))
     form = FundingStreamForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = _stream_fields(form.cleaned_data)
@@ -134,7 +127,7 @@ def stream_create(request: HttpRequest) -> HttpResponse:
 
 def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stream = get_object_or_404(FundingStream.objects.select_related("financial_year"), pk=pk)
-    _require(permissions.can_edit_stream(request.user, stream))
+    require(permissions.can_edit_stream(request.user, stream))
     form = FundingStreamForm(request.POST or None, user=request.user, stream=stream)
     if request.method == "POST" and form.is_valid():
         fields = _stream_fields(form.cleaned_data)
@@ -155,7 +148,7 @@ def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def allocation_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_funding(request.user))
+    require(permissions.can_view_funding(request.user))
     filterset = AllocationFilter(request.GET or None, queryset=Allocation.objects.for_register())
     allocations = filterset.qs
     file_format = request.GET.get("download")
@@ -184,7 +177,7 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_view_funding(request.user))
+    require(permissions.can_view_funding(request.user))
     allocation = get_object_or_404(
         Allocation.objects.select_related(
             "funding_stream__financial_year", "recipient", "theme", "replaces"
@@ -212,27 +205,14 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _allocation_fields(data: dict) -> dict:
-    names = (
-        "funding_stream",
-        "title",
-        "description",
-        "amount",
-        "period_start",
-        "period_end",
-        "indicative",
-        "route",
-        "replaces",
-        "decision_reference",
-        "comments",
-    )
-    return {name: data[name] for name in names}
+    return {name: data[name] for name in AllocationForm.Meta.fields}
 
 
 ALLOCATION_ERROR_ALIASES = {"recipient": "recipient_name", "theme": "theme_name"}
 
 
 def allocation_create(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_edit_funding(request.user))
+    require(permissions.can_edit_funding(request.user))
     initial = {}
     stream_pk = request.GET.get("stream", "").strip()
     if stream_pk.isdigit():
@@ -258,7 +238,7 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_object_or_404(
         Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
     )
-    _require(permissions.can_edit_allocation(request.user, allocation))
+    require(permissions.can_edit_allocation(request.user, allocation))
     form = AllocationForm(request.POST or None, instance=allocation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,7 +278,7 @@ def allocation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     allocation = get_object_or_404(
         Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
     )
-    _require(check(request.user, allocation))
+    require(check(request.user, allocation))
     try:
         allocation = perform(allocation=allocation, by=request.user)
     except ValidationError as error:
@@ -333,7 +313,7 @@ class _ChartRow(NamedTuple):
 
 @require_safe
 def position_current(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_position(request.user))
+    require(permissions.can_view_position(request.user))
     year = current_financial_year()
     if year is None:
         return render(request, "funding/position.html", {"year": None, "years": []})
@@ -342,16 +322,16 @@ def position_current(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def position(request: HttpRequest, year: str) -> HttpResponse:
-    _require(permissions.can_view_position(request.user))
-    context = _position_context(_year_from_slug(year))
+    require(permissions.can_view_position(request.user))
+    context = _position_context(financial_year_from_slug(year))
     context["years"] = list(FinancialYear.objects.all())
     return render(request, "funding/position.html", context)
 
 
 @require_safe
 def position_pdf(request: HttpRequest, year: str) -> HttpResponse:
-    _require(permissions.can_view_position(request.user))
-    financial_year = _year_from_slug(year)
+    require(permissions.can_view_position(request.user))
+    financial_year = financial_year_from_slug(year)
     pdf = render_pdf("funding/position_pdf.html", _position_context(financial_year))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -364,7 +344,7 @@ def position_pdf(request: HttpRequest, year: str) -> HttpResponse:
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_edit_funding(request.user))
+    require(permissions.can_edit_funding(request.user))
     form = FileImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -395,7 +375,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_edit_funding(request.user))
+    require(permissions.can_edit_funding(request.user))
     pending = request.session.get(IMPORT_SESSION_KEY) or {}
     token = request.POST.get("token", "")
     if not token or pending.get("token") != token:

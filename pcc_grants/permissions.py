@@ -22,3 +22,9 @@ def role_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+def require(permission) -> None:
+    """Refuse (403, with the check's reason) unless ``permission`` allows."""
+    if not permission:
+        raise PermissionDenied(permission.reason)

@@ -3,9 +3,8 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -13,9 +12,10 @@ from django.views.decorators.http import require_POST, require_safe
 from funding.exports import download
 from funding.models import FinancialYear, FundingStream
 from funding.permissions import can_edit_funding, can_view_position
-from funding.selectors import current_financial_year
+from funding.selectors import current_financial_year, financial_year_from_slug
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.pdf import render_pdf
+from pcc_grants.permissions import require
 
 from .models import ReportKind, ReportNarrative
 from .selectors import (
@@ -27,19 +27,6 @@ from .selectors import (
 )
 
 
-def _require(permission) -> None:
-    if not permission:
-        raise PermissionDenied(permission.reason)
-
-
-def _year(slug: str) -> FinancialYear:
-    start = FinancialYear.start_year_from_label(slug)
-    year = FinancialYear.objects.filter(start_year=start).first() if start else None
-    if year is None:
-        raise Http404("No such financial year.")
-    return year
-
-
 def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
     response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
@@ -48,7 +35,7 @@ def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    _require(can_view_position(request.user))
+    require(can_view_position(request.user))
     year = current_financial_year()
     return render(
         request,
@@ -62,8 +49,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def commissioning(request: HttpRequest, year: str) -> HttpResponse:
-    _require(can_view_position(request.user))
-    context = commissioning_report_context(_year(year))
+    require(can_view_position(request.user))
+    context = commissioning_report_context(financial_year_from_slug(year))
     context["years"] = list(FinancialYear.objects.all())
     context["can_edit"] = can_edit_funding(request.user)
     return render(request, "reports/commissioning.html", context)
@@ -71,8 +58,8 @@ def commissioning(request: HttpRequest, year: str) -> HttpResponse:
 
 @require_safe
 def commissioning_pdf(request: HttpRequest, year: str) -> HttpResponse:
-    _require(can_view_position(request.user))
-    financial_year = _year(year)
+    require(can_view_position(request.user))
+    financial_year = financial_year_from_slug(year)
     return _pdf(
         "reports/commissioning_pdf.html",
         commissioning_report_context(financial_year),
@@ -82,8 +69,8 @@ def commissioning_pdf(request: HttpRequest, year: str) -> HttpResponse:
 
 @require_POST
 def narrative_save(request: HttpRequest, year: str) -> HttpResponse:
-    _require(can_edit_funding(request.user))
-    financial_year = _year(year)
+    require(can_edit_funding(request.user))
+    financial_year = financial_year_from_slug(year)
     text = request.POST.get("text", "").strip()[:20000]
     ReportNarrative.objects.update_or_create(
         kind=ReportKind.COMMISSIONING,
@@ -104,8 +91,8 @@ def _stream_id(request: HttpRequest) -> int | None:
 
 @require_safe
 def themes(request: HttpRequest, year: str) -> HttpResponse:
-    _require(can_view_position(request.user))
-    financial_year = _year(year)
+    require(can_view_position(request.user))
+    financial_year = financial_year_from_slug(year)
     report = grants_by_theme(year=financial_year, stream_id=_stream_id(request))
     file_format = request.GET.get("format")
     if file_format == "csv":
@@ -142,7 +129,7 @@ def themes(request: HttpRequest, year: str) -> HttpResponse:
 
 @require_safe
 def decisions(request: HttpRequest) -> HttpResponse:
-    _require(can_view_position(request.user))
+    require(can_view_position(request.user))
     try:
         since = date.fromisoformat(request.GET.get("since", ""))
     except ValueError:
