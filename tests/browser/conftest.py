@@ -42,8 +42,20 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Chromium reports anything the Content-Security-Policy blocks (an inline
+    # script or style, an asset from elsewhere) on the console: each is a defect.
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def demo_034_2016():
 
 
 def test_the_034_2016_pdf_says_everything_the_record_holds(client, demo_034_2016):
-    client.login(username="officer", password="demo")
+    client.post("/accounts/login/", {"username": "officer", "password": "demo"})
     response = client.get(f"/staff/decisions/{demo_034_2016.pk}/record.pdf")
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -70,7 +70,7 @@ def test_the_034_2016_pdf_says_everything_the_record_holds(client, demo_034_2016
 
 
 def test_the_pdf_is_tagged_archival_and_titled(client, demo_034_2016):
-    client.login(username="officer", password="demo")
+    client.post("/accounts/login/", {"username": "officer", "password": "demo"})
     pdf = client.get(f"/staff/decisions/{demo_034_2016.pk}/record.pdf").content
     with pikepdf.open(io.BytesIO(pdf)) as document:
         root = document.Root

@@ -71,7 +71,8 @@ def test_each_demo_user_signs_in_and_sees_the_menu_of_their_roles(
     client, username, sees, does_not_see
 ):
     call_command("load_demo")
-    assert client.login(username=username, password="demo")
+    signed_in = client.post("/accounts/login/", {"username": username, "password": "demo"})
+    assert signed_in.status_code == 302
     response = client.get("/")
     menu = menu_labels(response.context["menu"])
     for label in sees:
@@ -107,7 +108,7 @@ def test_load_demo_adds_the_seed_funding_and_agreements_once():
 @override_settings(DEBUG=True)
 def test_the_demo_dashboard_shows_the_latest_funding_position(client):
     call_command("load_demo")
-    client.login(username="cfo", password="demo")
+    client.post("/accounts/login/", {"username": "cfo", "password": "demo"})
     page = client.get("/").content.decode()
     assert "Funding position 2017/18" in page
     assert "£2,283,508" in page  # approved: Cambridgeshire's victims' and CDR grants
