@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format bench clean
+.PHONY: help install run test lint format audit bench loadtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,9 +34,28 @@ lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+audit: install ## Security scans: bandit over the code, pip-audit over the dependencies
+	$(BIN)/bandit -q -c pyproject.toml -r .
+	$(BIN)/python scripts/pip_audit.py
+
+loadtest: install ## 50 clients for 60 s on the public register and a PDF, under gunicorn (needs wrk)
+	scripts/loadtest.sh
+
 format: install ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+BENCH_SCALE ?= 1
+BENCH_ARGS ?=
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),sqlite:///$(CURDIR)/bench/bench.sqlite3)
+BENCH_MEDIA_ROOT := $(or $(MEDIA_ROOT),$(CURDIR)/bench/media)
+
+bench: install ## Benchmark every page on bulk data (DATABASE_URL or bench/bench.sqlite3; BENCH_SCALE=1)
+	mkdir -p bench
+	export DEBUG=1 DATABASE_URL="$(BENCH_DATABASE_URL)" MEDIA_ROOT="$(BENCH_MEDIA_ROOT)" && \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py generate_bulk_data --if-empty --scale $(BENCH_SCALE) && \
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info
