@@ -22,6 +22,9 @@ _REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 class Endpoint:
     name: str
     url: str
+    # The pattern's full route as Django joins it, e.g. "funding/streams/<int:pk>/":
+    # the same string as ``resolve(path).route`` for a path this pattern answers.
+    route: str = ""
 
 
 def _concrete(route: str) -> str:
@@ -31,19 +34,22 @@ def _concrete(route: str) -> str:
 
 
 def iter_endpoints(urlconf=None) -> Iterator[Endpoint]:
-    def walk(patterns, prefix: str, namespace: str) -> Iterator[Endpoint]:
+    def walk(patterns, prefix: str, namespace: str, raw: str) -> Iterator[Endpoint]:
         for pattern in patterns:
             route = _concrete(str(pattern.pattern))
+            # Joined as URLResolver._join_route joins them: an inner "^" is dropped.
+            own = str(pattern.pattern)
+            raw_route = raw + own.removeprefix("^") if raw else own
             if isinstance(pattern, URLResolver):
                 inner = pattern.namespace or ""
                 joined = ":".join(part for part in (namespace, inner) if part)
-                yield from walk(pattern.url_patterns, prefix + route, joined)
+                yield from walk(pattern.url_patterns, prefix + route, joined, raw_route)
             elif isinstance(pattern, URLPattern):
                 name = pattern.name or pattern.lookup_str
                 full = f"{namespace}:{name}" if namespace else name
-                yield Endpoint(full, "/" + prefix + route)
+                yield Endpoint(full, "/" + prefix + route, raw_route)
 
-    yield from walk(get_resolver(urlconf).url_patterns, "", "")
+    yield from walk(get_resolver(urlconf).url_patterns, "", "", "")
 
 
 def is_login_redirect(response) -> bool:

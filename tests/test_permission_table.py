@@ -1,0 +1,626 @@
+"""Who gets what: the answer to a GET of every URL pattern, for every role.
+
+One table states, for each URL pattern the walker (tests/url_walker.py) finds, what a
+GET answers to an anonymous visitor and to a user holding each role of
+``pcc_grants.roles.Role``. It is written from the design (DESIGN.md §1, §7 and
+docs/*.md), not copied from the code: where the two disagree, the table holds what the
+design says and the test fails until the app is fixed.
+
+The test asks the live app, with a real user per role, on a small world holding one
+object of each kind (a stream, an allocation, a provider, an agreement with its document
+and monitoring returns, decision records in each interesting state with an attachment),
+so every detail URL is asked about a real object. A URL pattern without a row fails the
+suite (add the row with the pattern); a row whose pattern is gone fails it too.
+
+Notation: each row gives nine answers, one per column, in this order
+
+    anon  anonymous visitor              mo   Monitoring Officer
+    off   Officer                        pcc  Commissioner
+    cfo   Chief Finance Officer          pnl  Panel member
+    ce    Chief Executive                rev  Reviewer
+                                         adm  Administrator (is_staff and is_superuser,
+                                              as ``load_demo`` makes the administrator)
+
+    200 / 403 / 404 / 405   that status (405: the URL answers POST only, and refuses a
+                            GET before asking who is there)
+    L     302 to the site's sign-in page, /accounts/login/?next=<the URL asked for>
+    A     302 to the admin's sign-in page, /admin/login/?next=<the URL asked for>
+    >     302 to the place the row names after the codes
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib import admin as django_admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import Resolver404, resolve, reverse
+
+from commissioning import services as commissioning_services
+from commissioning.models import CommissioningRoute, MonitoringFrequency
+from decisions import services as decision_services
+from decisions.models import Decision
+from funding import services as funding_services
+from funding.models import FundingSource, PlanTheme
+from pcc_grants.models import OrganisationSettings, User
+from pcc_grants.roles import Role
+
+from .factories import (
+    ALL_PUBLISHED,
+    PASSWORD,
+    AllocationFactory,
+    FinancialYearFactory,
+    FundingStreamFactory,
+    OrganisationSettingsFactory,
+    ProviderFactory,
+    UserFactory,
+)
+from .url_walker import Endpoint, iter_endpoints
+
+ANONYMOUS = "anonymous"
+COLUMNS = (
+    ANONYMOUS,
+    Role.OFFICER,
+    Role.CHIEF_FINANCE_OFFICER,
+    Role.CHIEF_EXECUTIVE,
+    Role.MONITORING_OFFICER,
+    Role.COMMISSIONER,
+    Role.PANEL_MEMBER,
+    Role.REVIEWER,
+    Role.ADMINISTRATOR,
+)
+SHORT = dict(
+    zip(COLUMNS, ("anon", "off", "cfo", "ce", "mo", "pcc", "pnl", "rev", "adm"), strict=True)
+)
+CODES = {"200", "403", "404", "405", "L", "A", ">"}
+
+# fmt: off
+# Every URL pattern outside the admin: the URL asked for ({names} are objects of the
+# world below), then the nine answers, or (answers, where ">" redirects to).
+#
+# Staff pages (funding, commissioning, decision records in preparation) are for the
+# office's staff: Officer, CFO, Chief Executive, Monitoring Officer, Commissioner,
+# Administrator. Only the Officer and CFO record and edit. The Panel also reads the
+# funding position and the reports; the Reviewer reaches neither (DESIGN §1).
+# The public register and open data answer everyone (DESIGN §4, §7).
+TABLE = {
+    #                                                       anon off cfo ce  mo  pcc pnl rev adm
+    "/":                                                    "200 200 200 200 200 200 200 200 200",
+    "/health/":                                             "200 200 200 200 200 200 200 200 200",
+    "/accounts/login/":                                     "200 200 200 200 200 200 200 200 200",
+    # signing out is a POST (Django 5); a GET signs nobody out
+    "/accounts/logout/":                                    "L   405 405 405 405 405 405 405 405",
+    "/accounts/password/change/":                           "L   200 200 200 200 200 200 200 200",
+    "/accounts/password/change/done/":                      "L   200 200 200 200 200 200 200 200",
+    # Funding streams and allocations (docs/funding.md, "Who may do what")
+    "/funding/":                                            "L   200 200 200 200 200 403 403 200",
+    "/funding/streams/new/":                                "L   200 200 403 403 403 403 403 403",
+    "/funding/streams/{stream}/":                           "L   200 200 200 200 200 403 403 200",
+    "/funding/streams/{stream}/edit/":                      "L   200 200 403 403 403 403 403 403",
+    "/funding/allocations/":                                "L   200 200 200 200 200 403 403 200",
+    "/funding/allocations/new/":                            "L   200 200 403 403 403 403 403 403",
+    "/funding/allocations/{allocation}/":                   "L   200 200 200 200 200 403 403 200",
+    "/funding/allocations/{allocation}/edit/":              "L   200 200 403 403 403 403 403 403",
+    "/funding/allocations/{allocation}/approve/":           "L   405 405 405 405 405 405 405 405",
+    "/funding/position/":  # the current year's position
+        ("L   >   >   >   >   >   >   403 >", "/funding/position/{year}/"),
+    "/funding/position/{year}/":                            "L   200 200 200 200 200 200 403 200",
+    "/funding/position/{year}.pdf":                         "L   200 200 200 200 200 200 403 200",
+    "/funding/import/":                                     "L   200 200 403 403 403 403 403 403",
+    "/funding/import/confirm/":                             "L   405 405 405 405 405 405 405 405",
+    # Providers, agreements, documents, monitoring returns (docs/commissioning.md)
+    "/commissioning/providers/":                            "L   200 200 200 200 200 403 403 200",
+    "/commissioning/providers/new/":                        "L   200 200 403 403 403 403 403 403",
+    "/commissioning/providers/{provider}/":                 "L   200 200 200 200 200 403 403 200",
+    "/commissioning/providers/{provider}/edit/":            "L   200 200 403 403 403 403 403 403",
+    "/commissioning/agreements/":                           "L   200 200 200 200 200 403 403 200",
+    "/commissioning/agreements/new/":                       "L   200 200 403 403 403 403 403 403",
+    "/commissioning/agreements/{agreement}/":               "L   200 200 200 200 200 403 403 200",
+    "/commissioning/agreements/{agreement}/edit/":          "L   200 200 403 403 403 403 403 403",
+    "/commissioning/agreements/{agreement}/allocations/":   "L   405 405 405 405 405 405 405 405",
+    "/commissioning/agreements/{agreement}/documents/":     "L   405 405 405 405 405 405 405 405",
+    "/commissioning/documents/{document}/":                 "L   200 200 200 200 200 403 403 200",
+    "/commissioning/returns/":                              "L   200 200 200 200 200 403 403 200",
+    # a return reads for staff; recording it (POST) is for the Officer and CFO
+    "/commissioning/returns/{return}/":                     "L   200 200 200 200 200 403 403 200",
+    "/commissioning/contracts/":                            "L   200 200 200 200 200 403 403 200",
+    # Decision records in preparation (docs/decisions.md, "The workflow")
+    "/staff/decisions/":                                    "L   200 200 200 200 200 403 403 200",
+    "/staff/decisions/new/":                                "L   200 200 403 403 403 403 403 403",
+    "/staff/decisions/{draft}/":                            "L   200 200 200 200 200 403 403 200",
+    "/staff/decisions/{draft}/edit/":                       "L   200 200 403 403 403 403 403 403",
+    "/staff/decisions/{draft}/record.pdf":                  "L   200 200 200 200 200 403 403 200",
+    "/staff/decisions/{draft}/attachments/":                "L   405 405 405 405 405 405 405 405",
+    "/staff/decisions/attachments/{attachment}/":           "L   200 200 200 200 200 403 403 200",
+    "/staff/decisions/attachments/{attachment}/remove/":    "L   405 405 405 405 405 405 405 405",
+    "/staff/decisions/{draft}/act/submit/":                 "L   200 200 403 403 403 403 403 403",
+    "/staff/decisions/{awaiting}/paper/officer_approve/":   "L   403 403 200 200 403 403 403 403",
+    "/staff/decisions/{awaiting}/comment/financial/":       "L   405 405 405 405 405 405 405 405",
+    # The public register (no sign-in)
+    "/decisions/":                                          "200 200 200 200 200 200 200 200 200",
+    "/decisions/{published_slug}/":                         "200 200 200 200 200 200 200 200 200",
+    "/decisions/{published_slug}.pdf":                      "200 200 200 200 200 200 200 200 200",
+    # Reports: staff and the Panel; only the Officer and CFO write the introduction (POST)
+    "/reports/":                                            "L   200 200 200 200 200 200 403 200",
+    "/reports/commissioning/{year}/":                       "L   200 200 200 200 200 200 403 200",
+    "/reports/commissioning/{year}.pdf":                    "L   200 200 200 200 200 200 403 200",
+    "/reports/commissioning/{year}/introduction/":          "L   405 405 405 405 405 405 405 405",
+    "/reports/grants-by-theme/{year}/":                     "L   200 200 200 200 200 200 403 200",
+    "/reports/decisions/":                                  "L   200 200 200 200 200 200 403 200",
+    # Open data (no sign-in)
+    "/grants/":                                             "200 200 200 200 200 200 200 200 200",
+    "/open-data/grants.json":                               "200 200 200 200 200 200 200 200 200",
+    "/open-data/grants.csv":                                "200 200 200 200 200 200 200 200 200",
+    "/open-data/decisions.json":                            "200 200 200 200 200 200 200 200 200",
+}
+
+# The Django admin, by rule: each admin pattern takes the first rule that matches its
+# name in full. Only the administrator (is_staff) enters. A signed-in user without
+# is_staff is sent to the admin's sign-in page. An anonymous visitor is sent to the
+# admin's sign-in by the admin site's own pages, and to the site's sign-in by the model
+# pages (LoginRequiredMiddleware knows the admin's login_url only for the former).
+# Records that change only through services (funding, commissioning, decisions) are
+# read-only there: no add, no delete; their change page is a read-only view.
+READ_ONLY_MODELS = (
+    "funding_financialyear|funding_fundingstream|funding_allocation|commissioning_provider|"
+    "commissioning_agreement|commissioning_agreementdocument|commissioning_monitoringreturn|"
+    "decisions_decision|decisions_signoff|decisions_decisionevent"
+)
+ADMIN_RULES = [
+    #  rule: a regular expression matching whole names      anon off cfo ce  mo  pcc pnl rev adm
+    # The admin site's own pages
+    (r"admin:login",  # the sign-in form; the administrator goes on to the index
+        ("200 200 200 200 200 200 200 200 >", "/admin/")),
+    (r"admin:logout",  # GET never signs out; who cannot enter is sent to the index
+        ("A   >   >   >   >   >   >   >   405", "/admin/")),
+    (r"admin:index",                                        "A   A   A   A   A   A   A   A   200"),
+    (r"admin:password_change(_done)?",                      "A   A   A   A   A   A   A   A   200"),
+    (r"admin:jsi18n",                                       "A   A   A   A   A   A   A   A   200"),
+    (r"admin:app_list",                                     "A   A   A   A   A   A   A   A   200"),
+    # autocomplete refuses a request that does not name the field it completes
+    (r"admin:autocomplete",                                 "A   A   A   A   A   A   A   A   403"),
+    (r"admin:view_on_site",  # a decision: to its staff page
+        ("A   A   A   A   A   A   A   A   >", "http://testserver/staff/decisions/{published}/")),
+    (r"admin:.*catch_all_view",                             "A   A   A   A   A   A   A   A   404"),
+    # Model pages
+    (r"admin:django\.views\.generic\.base\.RedirectView",  # <id>/ goes to <id>/change/
+        ("L   A   A   A   A   A   A   A   >", "{url}change/")),
+    (r"admin:auth_user_password_change",                    "L   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_changelist",                               "L   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_simple_history",                           "L   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_history",                                  "L   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_change",                                   "L   A   A   A   A   A   A   A   200"),
+    # records that change only through services: no add, no delete
+    (rf"admin:({READ_ONLY_MODELS})_(add|delete)",           "L   A   A   A   A   A   A   A   403"),
+    # one settings record: never a second, never deleted
+    (r"admin:pcc_grants_organisationsettings_(add|delete)", "L   A   A   A   A   A   A   A   403"),
+    # a reference number once given is never taken back
+    (r"admin:decisions_referencecounter_delete",            "L   A   A   A   A   A   A   A   403"),
+    # sign-in throttling (django-axes): attempts are recorded, never typed in
+    (r"admin:axes_\w+_add",                                 "L   A   A   A   A   A   A   A   403"),
+    # users, groups, funding sources, plan themes, reference counters, sign-in records
+    (r"admin:\w+_(add|delete)",                             "L   A   A   A   A   A   A   A   200"),
+]
+
+# State-dependent answers: the same patterns asked about other objects or states.
+STATE_ROWS = [
+    # URL asked for                                         anon off cfo ce  mo  pcc pnl rev adm
+    # A published record's staff page is still staff-only: the Panel reads /decisions/<slug>/
+    ("/staff/decisions/{published}/",                       "L   200 200 200 200 200 403 403 200"),
+    # No such record: 404 for staff; the Panel and Reviewer learn nothing either way
+    ("/staff/decisions/{missing}/",                         "L   404 404 404 404 404 403 403 404"),
+    ("/commissioning/documents/{missing}/",                 "L   404 404 404 404 404 403 403 404"),
+    # Content is frozen from submission on
+    ("/staff/decisions/{awaiting}/edit/",                   "L   403 403 403 403 403 403 403 403"),
+    # Each step only from its states, only by its roles
+    ("/staff/decisions/{awaiting}/act/submit/",             "L   403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/act/officer_approve/",    "L   403 200 200 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/act/return/",             "L   403 200 200 403 200 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/act/approve/",   "L   403 403 403 403 200 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/act/reject/",    "L   403 403 403 403 200 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/act/return/",    "L   403 200 200 403 200 403 403 403"),
+    ("/staff/decisions/{published}/act/decide_publication/",
+                                                            "L   403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{draft}/act/no-such-step/",          "L   404 404 404 404 404 404 404 404"),
+    # Paper signatures: only signed steps, only while the record awaits them
+    ("/staff/decisions/{draft}/paper/officer_approve/",     "L   403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/paper/submit/",           "L   404 404 404 404 404 404 404 404"),
+    # A closed year refuses every change
+    ("/funding/streams/{closed_stream}/edit/",              "L   403 403 403 403 403 403 403 403"),
+    ("/funding/allocations/{closed_allocation}/edit/",      "L   403 403 403 403 403 403 403 403"),
+    # No such year
+    ("/funding/position/1999-00/",                          "L   404 404 404 404 404 404 403 404"),
+    ("/reports/commissioning/1999-00/",                     "L   404 404 404 404 404 404 403 404"),
+    # The public register shows published records only
+    ("/decisions/{awaiting_slug}/",                         "404 404 404 404 404 404 404 404 404"),
+    ("/decisions/{awaiting_slug}.pdf",                      "404 404 404 404 404 404 404 404 404"),
+    ("/decisions/no-such-record/",                          "404 404 404 404 404 404 404 404 404"),
+    # ... and a record the Monitoring Officer decided not to publish has no page of its own
+    ("/decisions/{withheld_slug}/",                         "404 404 404 404 404 404 404 404 404"),
+    ("/decisions/{withheld_slug}.pdf",                      "404 404 404 404 404 404 404 404 404"),
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Expectation:
+    codes: tuple[str, ...]
+    target: str = ""  # where ">" redirects to
+
+    @classmethod
+    def parse(cls, value) -> "Expectation":
+        codes, target = (value, "") if isinstance(value, str) else value
+        return cls(tuple(codes.split()), target)
+
+    def for_column(self, column) -> str:
+        return self.codes[COLUMNS.index(column)]
+
+
+# Which pattern each row stands for ---------------------------------------------------------
+
+ENDPOINTS = list(iter_endpoints())
+
+
+def _route_of(template: str) -> str | None:
+    """The route of the pattern a row's URL asks for (any object will do to find it)."""
+    try:
+        return resolve(template.format_map(defaultdict(lambda: "1"))).route
+    except Resolver404:
+        return None
+
+
+ROWS_BY_ROUTE: dict[str, list[str]] = defaultdict(list)
+for _template in TABLE:
+    ROWS_BY_ROUTE[_route_of(_template)].append(_template)
+
+
+def _entry(endpoint: Endpoint) -> tuple[str, str | None, Expectation] | None:
+    """(what matched, the row's URL or None for an admin rule, the expectation)."""
+    rows = ROWS_BY_ROUTE.get(endpoint.route)
+    if rows:
+        return rows[0], rows[0], Expectation.parse(TABLE[rows[0]])
+    if endpoint.name.startswith("admin:"):
+        for rule, value in ADMIN_RULES:
+            if re.fullmatch(rule, endpoint.name):
+                return rule, None, Expectation.parse(value)
+    return None
+
+
+_NAME_COUNT = Counter(endpoint.name for endpoint in ENDPOINTS)
+
+
+def _case_id(endpoint: Endpoint) -> str:
+    if _NAME_COUNT[endpoint.name] == 1:
+        return endpoint.name
+    return f"{endpoint.name}[{endpoint.route}]"
+
+
+# The world ---------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    clients: dict = field(default_factory=dict)  # column -> Client
+    ids: dict = field(default_factory=dict)  # {name} in the tables -> value
+    admin_objects: dict = field(default_factory=dict)  # "app.model" -> (pk, history id)
+
+
+def _decision(officer, title: str) -> Decision:
+    return decision_services.decision_create(
+        by=officer,
+        lead_officer=officer,
+        title=title,
+        executive_summary="The project in Darlington has achieved successful outcomes.",
+        decision="Agree the allocation of £9,400 to extend the project.",
+        lines=[("Support Coordinator", Decimal("9400"))],
+    )
+
+
+def _advance(decision: Decision, steps) -> Decision:
+    for user, action, extra in steps:
+        decision = decision_services.decision_transition(
+            decision=decision, by=user, action=action, password=PASSWORD, **extra
+        )
+    return decision
+
+
+def _build_world() -> World:
+    world = World()
+    ids = world.ids
+    OrganisationSettingsFactory()
+    users = {}
+    for role in Role:
+        administrator = role == Role.ADMINISTRATOR
+        username = "table-" + re.sub(r"\W+", "-", role.value.lower())
+        users[role] = UserFactory(
+            username=username,
+            roles=[role],
+            is_staff=administrator,
+            is_superuser=administrator,
+        )
+    officer = users[Role.OFFICER]
+
+    # Funding: an open year with a stream and an allocation, a closed year with the same.
+    year = FinancialYearFactory(start_year=2016)
+    source = FundingSource.objects.create(name="Ministry of Justice")
+    theme = PlanTheme.objects.create(name="Victims and witnesses")
+    stream = FundingStreamFactory(financial_year=year, source=source, name="Victims' Services")
+    provider = ProviderFactory(name="Embrace Child Victims of Crime")
+    allocation = AllocationFactory(funding_stream=stream, recipient=provider, theme=theme)
+    closed_year = FinancialYearFactory(start_year=2015)
+    closed_stream = FundingStreamFactory(financial_year=closed_year, name="Last year's pot")
+    closed_allocation = AllocationFactory(funding_stream=closed_stream, recipient=provider)
+    funding_services.financial_year_close(year=closed_year, by=None)
+
+    # Commissioning: an agreement with its returns and a document.
+    agreement = commissioning_services.agreement_create(
+        by=None,
+        reference="VS-1",
+        provider=provider,
+        route=CommissioningRoute.GRANT,
+        title="Support for child victims",
+        total_value=Decimal("1000"),
+        start_date=date(2016, 4, 1),
+        end_date=date(2017, 3, 31),
+        monitoring_frequency=MonitoringFrequency.TWICE_YEARLY,
+    )
+    document = commissioning_services.agreement_document_add(
+        agreement=agreement, upload=SimpleUploadedFile("agreement.pdf", PDF), by=officer
+    )
+    monitoring_return = agreement.returns.order_by("pk").first()
+
+    # Decision records: a draft with an attachment, one awaiting officer approval, one
+    # awaiting the decision, one published, and one the Monitoring Officer withheld.
+    ce, commissioner = users[Role.CHIEF_EXECUTIVE], users[Role.COMMISSIONER]
+    monitoring_officer = users[Role.MONITORING_OFFICER]
+    draft = _decision(officer, "A draft")
+    attachment = decision_services.decision_attachment_add(
+        decision=draft, upload=SimpleUploadedFile("request.pdf", PDF), by=officer
+    )
+    submit = (officer, "submit", {})
+    officer_approve = (ce, "officer_approve", {})
+    awaiting = _advance(_decision(officer, "Awaiting officer approval"), [submit])
+    awaiting_decision = _advance(
+        _decision(officer, "Awaiting the decision"), [submit, officer_approve]
+    )
+    published = _advance(
+        _decision(officer, "Published"),
+        [
+            submit,
+            officer_approve,
+            (commissioner, "approve", {}),
+            (monitoring_officer, "decide_publication", {"publication": ALL_PUBLISHED}),
+        ],
+    )
+    withheld_parts = {
+        part: {
+            "choice": "withhold",
+            "exemption": "s31",
+            "public_interest": "Publishing would prejudice the prevention of crime.",
+        }
+        for part in ("record", "assessment", "details")
+    }
+    withheld = _advance(
+        _decision(officer, "Not published"),
+        [
+            submit,
+            officer_approve,
+            (commissioner, "approve", {}),
+            (monitoring_officer, "decide_publication", {"publication": withheld_parts}),
+        ],
+    )
+    assert (published.status, withheld.status) == ("published", "not_published")
+
+    ids.update(
+        year=year.slug,
+        stream=stream.pk,
+        allocation=allocation.pk,
+        closed_stream=closed_stream.pk,
+        closed_allocation=closed_allocation.pk,
+        provider=provider.pk,
+        agreement=agreement.pk,
+        document=document.pk,
+        draft=draft.pk,
+        attachment=attachment.pk,
+        awaiting=awaiting.pk,
+        awaiting_slug=awaiting.slug,
+        awaiting_decision=awaiting_decision.pk,
+        published=published.pk,
+        published_slug=published.slug,
+        withheld_slug=withheld.slug,
+        missing=999_999,
+        decision_content_type=ContentType.objects.get_for_model(Decision).pk,
+    )
+    ids["return"] = monitoring_return.pk
+
+    if apps.is_installed("axes"):  # sign-in throttling records, for their admin pages
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        seen = {"user_agent": "pytest", "ip_address": "192.0.2.1", "username": "nobody"}
+        AccessAttempt.objects.create(**seen, failures_since_start=1)
+        AccessLog.objects.create(**seen)
+        AccessFailureLog.objects.create(**seen)
+
+    # One object of every model the admin shows (and a version, where it keeps history).
+    lacking = []
+    for model in django_admin.site._registry:
+        record = model._default_manager.order_by("pk").first()
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        if record is None:
+            lacking.append(key)
+            continue
+        history = getattr(record, "history", None)
+        version = history.order_by("history_id").first().history_id if history else None
+        world.admin_objects[key] = (record.pk, version)
+    assert not lacking, f"The world needs one of each: {', '.join(lacking)}"
+    assert OrganisationSettings.objects.count() == 1
+    assert User.objects.filter(username__startswith="table-").count() == len(Role)
+
+    world.clients[ANONYMOUS] = Client()
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        world.clients[role] = client
+    return world
+
+
+# Signatures re-ask passwords: a fast hasher keeps building the world quick.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction that is rolled back at the end;
+    each test runs in its own savepoint within it."""
+    media = tmp_path_factory.mktemp("permission-table-media")
+    fast = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS)
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+
+
+def _admin_url(endpoint: Endpoint, world: World) -> str:
+    name, ids = endpoint.name, world.ids
+    if name == "admin:view_on_site":
+        return reverse(name, args=[ids["decision_content_type"], ids["published"]])
+    if name == "admin:app_list":
+        return reverse(name, args=["funding"])
+    if name.endswith("catch_all_view"):
+        return "/admin/no-such-page/"
+    found = re.match(r"admin/(\w+)/(\w+)/", endpoint.route)
+    key = f"{found[1]}.{found[2]}" if found else ""
+    if key not in world.admin_objects:
+        return reverse(name)
+    pk, version = world.admin_objects[key]
+    if name.endswith(("_changelist", "_add")):
+        return reverse(name)
+    if name.endswith("_simple_history"):
+        return reverse(name, args=[pk, version])
+    if name.endswith(("_change", "_delete", "_history")):
+        return reverse(name, args=[pk])
+    return f"/admin/{found[1]}/{found[2]}/{pk}/"  # the object's URL without a verb
+
+
+# Asking ------------------------------------------------------------------------------------
+
+
+def _described(response) -> str:
+    location = response.headers.get("Location")
+    return f"{response.status_code}" + (f" → {location}" if location else "")
+
+
+def _meets(response, code: str, url: str, target: str) -> bool:
+    if code.isdigit():
+        return response.status_code == int(code)
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response.headers["Location"])
+    if code in ("L", "A"):
+        sign_in = "/accounts/login/" if code == "L" else "/admin/login/"
+        return location.path == sign_in and parse_qs(location.query).get("next") == [url]
+    return response.headers["Location"] == target
+
+
+def _ask(world: World, column, url: str, code: str, target_template: str, why: str):
+    target = target_template.format(url=url, **world.ids) if target_template else ""
+    response = world.clients[column].get(url)
+    expected = {"L": "302 → sign in", "A": "302 → admin sign in", ">": f"302 → {target}"}
+    assert _meets(response, code, url, target), (
+        f"GET {url} as {column.label if isinstance(column, Role) else column} ({why}): "
+        f"expected {expected.get(code, code)}, got {_described(response)}"
+    )
+
+
+PATTERN_CASES = [
+    pytest.param(endpoint, column, id=f"{_case_id(endpoint)}-{SHORT[column]}")
+    for endpoint in ENDPOINTS
+    if _entry(endpoint)
+    for column in COLUMNS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("endpoint", "column"), PATTERN_CASES)
+def test_every_pattern_answers_every_role_as_the_table_says(world, endpoint, column):
+    matched, template, expectation = _entry(endpoint)
+    url = _admin_url(endpoint, world) if template is None else template.format(**world.ids)
+    assert resolve(url).route == endpoint.route, f"{url} does not ask for {endpoint.name}"
+    code = expectation.for_column(column)
+    _ask(world, column, url, code, expectation.target, f"{endpoint.name}, row {matched!r}")
+
+
+STATE_CASES = [
+    pytest.param(template, value, column, id=f"{template}-{SHORT[column]}")
+    for template, value in STATE_ROWS
+    for column in COLUMNS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("template", "value", "column"), STATE_CASES)
+def test_state_dependent_answers(world, template, value, column):
+    expectation = Expectation.parse(value)
+    url = template.format(**world.ids)
+    _ask(world, column, url, expectation.for_column(column), expectation.target, "state row")
+
+
+# The table itself --------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [
+        f"{endpoint.name} ({endpoint.route})" for endpoint in ENDPOINTS if not _entry(endpoint)
+    ]
+    assert missing == [], (
+        "URL patterns with no row in tests/test_permission_table.py (add one saying what "
+        "a GET answers to each role):\n" + "\n".join(missing)
+    )
+
+
+def test_the_table_has_no_stale_rows():
+    routes = {endpoint.route for endpoint in ENDPOINTS}
+    problems = [
+        f"{template}: no such URL pattern"
+        for template in TABLE
+        if _route_of(template) not in routes
+    ]
+    problems += [
+        f"{', '.join(templates)}: several rows for one pattern"
+        for route, templates in ROWS_BY_ROUTE.items()
+        if route is not None and len(templates) > 1
+    ]
+    chosen = {entry[0] for entry in map(_entry, ENDPOINTS) if entry}
+    problems += [
+        f"admin rule {rule!r} is the first match of no pattern"
+        for rule, _ in ADMIN_RULES
+        if rule not in chosen
+    ]
+    problems += [
+        f"state row {template}: no such URL pattern"
+        for template, _ in STATE_ROWS
+        if _route_of(template) not in routes
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_table_has_a_column_for_every_role_and_nine_valid_answers_per_row():
+    assert set(COLUMNS[1:]) == set(Role) and len(COLUMNS) == len(Role) + 1
+    values = [*TABLE.values(), *(value for _, value in ADMIN_RULES)]
+    values += [value for _, value in STATE_ROWS]
+    for value in values:
+        expectation = Expectation.parse(value)
+        assert len(expectation.codes) == len(COLUMNS), value
+        assert set(expectation.codes) <= CODES, value
+        assert (">" in expectation.codes) == bool(expectation.target), value
