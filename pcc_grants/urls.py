@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from commissioning import public as commissioning_public
 from decisions import public as decisions_public
 from reports import views as reports_views
 
@@ -35,6 +36,11 @@ urlpatterns = [
     path("grants/", reports_views.grants_register, name="grants_register"),
     path("open-data/grants.json", reports_views.grants_json, name="open_data_grants_json"),
     path("open-data/grants.csv", reports_views.grants_csv, name="open_data_grants_csv"),
+    path(
+        "open-data/contracts.csv",
+        commissioning_public.contracts_csv,
+        name="open_data_contracts_csv",
+    ),
     path(
         "open-data/decisions.json",
         decisions_public.open_data_decisions,

@@ -160,6 +160,7 @@ TABLE = {
     "/open-data/grants.json":                               "200 200 200 200 200 200 200 200 200",
     "/open-data/grants.csv":                                "200 200 200 200 200 200 200 200 200",
     "/open-data/decisions.json":                            "200 200 200 200 200 200 200 200 200",
+    "/open-data/contracts.csv":                             "200 200 200 200 200 200 200 200 200",
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its

@@ -26,6 +26,7 @@ PUBLIC_VIEWS = {
     "grants_register",  # grants awarded under published decisions
     "open_data_grants_json",
     "open_data_grants_csv",
+    "open_data_contracts_csv",  # contracts over £10,000, as the law asks
 }
 
 
