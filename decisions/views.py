@@ -278,6 +278,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One step of the workflow: offered only when the table allows it."""
+    require(permissions.can_view_decisions(request.user))  # before revealing what exists
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise Http404("No such step.")
@@ -320,14 +321,14 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Record that a step was signed on paper, with the scanned copy."""
-    transition = workflow.TRANSITIONS.get(action)
-    if transition is None or not transition.signed:
-        raise Http404("No such step.")
-    decision = get_object_or_404(Decision, pk=pk)
     if not has_role(request.user, *workflow.PAPER_RECORDERS):
         raise PermissionDenied(
             "Only the Chief Executive or Monitoring Officer can record a signature made on paper."
         )
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None or not transition.signed:
+        raise Http404("No such step.")
+    decision = get_object_or_404(Decision, pk=pk)
     if decision.status not in transition.sources:
         raise PermissionDenied(f"Not while the record is {decision.get_status_display().lower()}.")
     form = PaperSignatureForm(request.POST or None, request.FILES or None)

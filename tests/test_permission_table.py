@@ -230,10 +230,13 @@ STATE_ROWS = [
     ("/staff/decisions/{awaiting_decision}/act/return/",    "L   403 200 200 403 200 403 403 403"),
     ("/staff/decisions/{published}/act/decide_publication/",
                                                             "L   403 403 403 403 403 403 403 403"),
-    ("/staff/decisions/{draft}/act/no-such-step/",          "L   404 404 404 404 404 404 404 404"),
+    ("/staff/decisions/{draft}/act/no-such-step/",          "L   404 404 404 404 404 403 403 404"),
+    # A Panel member or Reviewer cannot tell which record numbers exist.
+    ("/staff/decisions/{missing}/act/submit/",              "L   404 404 404 404 404 403 403 404"),
+    ("/staff/decisions/{missing}/paper/approve/",           "L   403 403 404 404 403 403 403 403"),
     # Paper signatures: only signed steps, only while the record awaits them
     ("/staff/decisions/{draft}/paper/officer_approve/",     "L   403 403 403 403 403 403 403 403"),
-    ("/staff/decisions/{awaiting}/paper/submit/",           "L   404 404 404 404 404 404 404 404"),
+    ("/staff/decisions/{awaiting}/paper/submit/",           "L   403 403 404 404 403 403 403 403"),
     # A closed year refuses every change
     ("/funding/streams/{closed_stream}/edit/",              "L   403 403 403 403 403 403 403 403"),
     ("/funding/allocations/{closed_allocation}/edit/",      "L   403 403 403 403 403 403 403 403"),
