@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from pcc_grants.forms import BoundedInputMixin, bounded_formset_factory
 from pcc_grants.money import MoneyFormField
 
 from .models import (
@@ -22,7 +23,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Provider
         fields = [
@@ -48,7 +49,7 @@ class ProviderForm(forms.ModelForm):
         pass
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = ProviderContact
         fields = ["name", "role", "email", "phone"]
@@ -57,10 +58,10 @@ class ContactForm(forms.ModelForm):
         pass
 
 
-ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True)
+ContactFormSet = bounded_formset_factory(ContactForm, extra=1, can_delete=True)
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(BoundedInputMixin, forms.ModelForm):
     total_value = MoneyFormField(label="Total value")
     annual_value = MoneyFormField(label="Annual value", required=False)
     match_funding = MoneyFormField(label="Match funding", required=False)
@@ -117,7 +118,7 @@ class AgreementForm(forms.ModelForm):
         pass
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(BoundedInputMixin, forms.Form):
     name = forms.CharField(label="Partner", max_length=255, required=False)
     contribution = MoneyFormField(label="Contribution", required=False)
 
@@ -130,7 +131,7 @@ class PartnerForm(forms.Form):
         return data
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, extra=2)
+PartnerFormSet = bounded_formset_factory(PartnerForm, extra=2)
 
 
 class DocumentForm(forms.Form):
@@ -141,7 +142,7 @@ class DocumentForm(forms.Form):
     )
 
 
-class ReturnForm(forms.ModelForm):
+class ReturnForm(BoundedInputMixin, forms.ModelForm):
     spend_to_date = MoneyFormField(label="Spend to date", required=False)
 
     class Meta:
@@ -162,7 +163,7 @@ class ReturnForm(forms.ModelForm):
         pass
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(BoundedInputMixin, forms.Form):
     metric = forms.CharField(label="Output or outcome", max_length=200, required=False)
     value = forms.DecimalField(label="Value", max_digits=14, decimal_places=2, required=False)
     target = forms.DecimalField(label="Target", max_digits=14, decimal_places=2, required=False)
@@ -176,7 +177,7 @@ class MeasureForm(forms.Form):
         return data
 
 
-MeasureFormSet = forms.formset_factory(MeasureForm, extra=3)
+MeasureFormSet = bounded_formset_factory(MeasureForm, extra=3)
 
 
 class ContractsFilterForm(forms.Form):

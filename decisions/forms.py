@@ -1,9 +1,18 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from pcc_grants.forms import (
+    BoundedFormSet,
+    BoundedInputMixin,
+    bound_input,
+    bounded_formset_factory,
+)
 from pcc_grants.models import User
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import STAFF_ROLES
+from pcc_grants.uploads import check_upload
 
 from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice, PublicationPart
 
@@ -28,8 +37,15 @@ SECTIONS = (
     ("Supporting information", ["supporting_information", "significant_public_interest"]),
 )
 
+ALLOCATION_UNKNOWN = "There is no allocation {reference}."
+# An allocation's number is a database integer, at most 2^63 - 1 (19 digits): anything
+# longer or not made of the digits 0-9 names no allocation, and is refused here before
+# a query the database or its driver would fail on.
+_ALLOCATION_NUMBER = re.compile(r"[0-9]{1,19}")
+_LARGEST_ALLOCATION_NUMBER = 2**63 - 1
 
-class DecisionForm(forms.ModelForm):
+
+class DecisionForm(BoundedInputMixin, forms.ModelForm):
     allocation_references = forms.CharField(
         label="Allocations this decision approves",
         required=False,
@@ -71,12 +87,29 @@ class DecisionForm(forms.ModelForm):
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
+    def clean_allocation_references(self):
+        text = self.cleaned_data["allocation_references"]
+        unknown = []
+        for reference in re.split(r"[\s,;]+", text):
+            reference = reference.strip().upper()
+            if not reference:
+                continue
+            number = reference.removeprefix("A")
+            if (
+                not _ALLOCATION_NUMBER.fullmatch(number)
+                or int(number) > _LARGEST_ALLOCATION_NUMBER
+            ):
+                unknown.append(ALLOCATION_UNKNOWN.format(reference=reference[:30]))
+        if unknown:
+            raise forms.ValidationError(unknown[:10])
+        return text
+
     def _post_clean(self):
         # The service validates the record (implications need details) and saves it.
         pass
 
 
-class FundingLineForm(forms.Form):
+class FundingLineForm(BoundedInputMixin, forms.Form):
     item = forms.CharField(label="Item", max_length=500, required=False)
     amount = MoneyFormField(label="Amount", required=False)
 
@@ -89,13 +122,13 @@ class FundingLineForm(forms.Form):
         return data
 
 
-class BaseFundingLineFormSet(forms.BaseFormSet):
+class BaseFundingLineFormSet(BoundedFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["DELETE"].label = "Remove this line"
 
 
-FundingLineFormSet = forms.formset_factory(
+FundingLineFormSet = bounded_formset_factory(
     FundingLineForm, formset=BaseFundingLineFormSet, extra=1, can_delete=True
 )
 
@@ -149,6 +182,7 @@ class ActionForm(forms.Form):
                 self.fields[f"{part}_review_date"] = forms.DateField(
                     label="Review date", required=False, widget=DATE_WIDGET
                 )
+        bound_input(self)
 
     def publication_parts(self):
         return [
@@ -166,7 +200,7 @@ class ActionForm(forms.Form):
 PART_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")
 
 
-class PaperSignatureForm(forms.Form):
+class PaperSignatureForm(BoundedInputMixin, forms.Form):
     name = forms.CharField(label="Who signed", max_length=150)
     title = forms.CharField(label="Their title", max_length=150)
     signed_on = forms.DateField(label="Date signed", widget=DATE_WIDGET)
@@ -175,6 +209,12 @@ class PaperSignatureForm(forms.Form):
         label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def clean_scan(self):
+        # Checked here too, so that a wrong or renamed file is named on its field.
+        scan = self.cleaned_data["scan"]
+        check_upload(scan)
+        return scan
 
-class CommentForm(forms.Form):
+
+class CommentForm(BoundedInputMixin, forms.Form):
     text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))

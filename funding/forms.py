@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from commissioning.models import CommissioningRoute, Provider
+from pcc_grants.forms import BoundedInputMixin
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
 
@@ -30,7 +31,7 @@ class FinancialYearField(forms.CharField):
         return value
 
 
-class FundingStreamForm(forms.Form):
+class FundingStreamForm(BoundedInputMixin, forms.Form):
     """Creates or edits a stream; the service decides what may be saved."""
 
     financial_year = FinancialYearField(help_text="e.g. 2016/17")
@@ -98,7 +99,7 @@ class FundingStreamForm(forms.Form):
         self.helper.form_tag = False
 
 
-class AllocationForm(forms.ModelForm):
+class AllocationForm(BoundedInputMixin, forms.ModelForm):
     amount = MoneyFormField(help_text="e.g. £9,400")
     recipient_name = forms.CharField(
         label="Recipient",

@@ -1,5 +1,78 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+# Free text without a limit of its own (descriptions, narratives, comments) is kept to
+# about twenty pages: enough for any record, and refused on its field beyond that
+# rather than stored, rendered and printed whatever its size.
+TEXT_MAX_LENGTH = 50_000
+TEXT_TOO_LONG = "Keep this to at most {limit:,} characters: it has {length:,}."
+
+# Dates mean something only within the financial years the system keeps (2000/01 to
+# 2100/01); a year 1 or 9999 is a typing slip, and schedules built on it never end.
+FIRST_DAY = date(2000, 4, 1)
+LAST_DAY = date(2101, 3, 31)
+DATE_OUT_OF_RANGE = "Enter a date between 1 April 2000 and 31 March 2101."
+
+
+class TextLengthValidator:
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value) -> None:
+        if isinstance(value, str) and len(value) > self.limit:
+            raise ValidationError(
+                TEXT_TOO_LONG.format(limit=self.limit, length=len(value)), code="max_length"
+            )
+
+
+def validate_date_in_range(value) -> None:
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
+
+
+def bound_input(form: forms.BaseForm) -> None:
+    """Give every text field without a length limit one, and every date field the
+    range of the system's financial years, so that such input is refused on its field."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(TextLengthValidator(TEXT_MAX_LENGTH))
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
+        elif isinstance(field, forms.DateField):
+            field.validators.append(validate_date_in_range)
+
+
+# Rows of a formset (funding lines, partners, contacts, measures). A post may claim any
+# number in its management form, and each row is built and drawn again on the page.
+FORMSET_MAX_ROWS = 100
+FORMSET_TOO_MANY_ROWS = "Enter at most %(num)d rows here."
+
+
+class BoundedFormSet(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": FORMSET_TOO_MANY_ROWS}
+
+
+def bounded_formset_factory(form, formset=BoundedFormSet, **kwargs):
+    """``formset_factory`` with at most FORMSET_MAX_ROWS rows, however many are posted."""
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        max_num=FORMSET_MAX_ROWS,
+        absolute_max=FORMSET_MAX_ROWS,
+        validate_max=True,
+        **kwargs,
+    )
+
+
+class BoundedInputMixin:
+    """Applies ``bound_input`` to a form's fields once they are made."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_input(self)
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, aliases=None) -> None:

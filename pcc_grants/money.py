@@ -40,10 +40,12 @@ def parse_money(value) -> Decimal:
         amount = Decimal(text.replace(",", ""))
     except InvalidOperation as error:
         raise ValidationError(NOT_MONEY, code="invalid") from error
-    if amount != amount.quantize(PENNY):
-        raise ValidationError(TOO_MANY_PLACES, code="max_decimal_places")
+    # Size first: rounding an amount of more digits than the decimal context holds
+    # (10^30 pounds) raises InvalidOperation instead of giving an answer.
     if amount > MAX_AMOUNT:
         raise ValidationError(TOO_LARGE, code="max_value")
+    if amount != amount.quantize(PENNY):
+        raise ValidationError(TOO_MANY_PLACES, code="max_decimal_places")
     return amount.quantize(PENNY)
 
 
