@@ -34,8 +34,9 @@ class CommissioningRoute(models.TextChoices):
 
 
 def normalise_name(name: str) -> str:
-    """A name reduced for duplicate checks: case and punctuation ignored."""
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    """A name reduced for duplicate checks: case and punctuation ignored, letters of
+    every script kept (so two charities named in Arabic are not one)."""
+    return re.sub(r"[\W_]+", " ", name.lower()).strip()
 
 
 def money_field(verbose_name=None, **kwargs) -> models.DecimalField:

@@ -11,6 +11,7 @@ from funding.exports import download
 from funding.models import Allocation
 from pcc_grants.forms import add_service_errors
 from pcc_grants.permissions import require
+from pcc_grants.query import as_id, int_param, search_text
 from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services
@@ -58,7 +59,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def provider_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     providers = Provider.objects.order_by("name")
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     if search:
         providers = providers.filter(
             Q(name__icontains=search)
@@ -172,7 +173,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in AgreementStatus.values:
         agreements = agreements.filter(status=status)
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     if search:
         agreements = agreements.filter(
             Q(reference__icontains=search)
@@ -241,8 +242,8 @@ def _partners(formset) -> list[tuple]:
 def _agreement_form(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
     require(permissions.can_edit_commissioning(request.user))
     initial = {}
-    if agreement is None and request.GET.get("provider", "").isdigit():
-        initial["provider"] = request.GET["provider"]
+    if agreement is None and int_param(request, "provider"):
+        initial["provider"] = int_param(request, "provider")
     form = AgreementForm(request.POST or None, instance=agreement, initial=initial)
     partner_initial = (
         [{"name": p.name, "contribution": p.contribution} for p in agreement.partners.all()]
@@ -286,7 +287,7 @@ def agreement_allocations(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_edit_commissioning(request.user))
     agreement = get_object_or_404(Agreement, pk=pk)
     chosen = Allocation.objects.filter(
-        pk__in=[value for value in request.POST.getlist("allocations") if value.isdigit()]
+        pk__in=[pk for pk in map(as_id, request.POST.getlist("allocations")) if pk]
     )
     try:
         services.agreement_set_allocations(

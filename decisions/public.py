@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from pcc_grants.query import search_text, year_param
+
 from .models import Decision, DecisionCategory, DecisionStatus, PublicationChoice, PublicationPart
 from .selectors import decision_for_record, record_context
 
@@ -68,12 +70,12 @@ def search(decisions: QuerySet, text: str) -> QuerySet:
 @require_safe
 def register(request: HttpRequest) -> HttpResponse:
     decisions = register_queryset()
-    text = request.GET.get("q", "").strip()[:200]
+    text = search_text(request)
     if text:
         decisions = search(decisions, text)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        decisions = decisions.filter(decision_date__year=int(year))
+    year = year_param(request)
+    if year:
+        decisions = decisions.filter(decision_date__year=year)
     category = request.GET.get("category", "")
     if category in DecisionCategory.values:
         decisions = decisions.filter(category=category)

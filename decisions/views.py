@@ -14,6 +14,7 @@ from pcc_grants.forms import add_service_errors
 from pcc_grants.money import parse_money
 from pcc_grants.pdf import render_pdf
 from pcc_grants.permissions import require
+from pcc_grants.query import int_param, search_text, year_param
 from pcc_grants.roles import has_role
 from pcc_grants.uploads import document_response, upload_from_form
 
@@ -43,16 +44,15 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category in DecisionCategory.values:
         decisions = decisions.filter(category=category)
-    year = request.GET.get("year", "")
-    if year.isdigit():
+    year = year_param(request)
+    if year:
         decisions = decisions.filter(
-            Q(decision_date__year=int(year))
-            | Q(decision_date__isnull=True, created_at__year=int(year))
+            Q(decision_date__year=year) | Q(decision_date__isnull=True, created_at__year=year)
         )
-    officer = request.GET.get("lead_officer", "")
-    if officer.isdigit():
-        decisions = decisions.filter(lead_officer_id=int(officer))
-    search = request.GET.get("q", "").strip()
+    officer = int_param(request, "lead_officer")
+    if officer:
+        decisions = decisions.filter(lead_officer_id=officer)
+    search = search_text(request)
     if search:
         decisions = decisions.filter(
             Q(reference__icontains=search)
@@ -363,7 +363,11 @@ def decision_comment(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     decision = get_object_or_404(Decision, pk=pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write the comment.")
+        if request.POST.get("text", "").strip():
+            problems = " ".join(error for errors in form.errors.values() for error in errors)
+            messages.error(request, f"The comment was not saved: {problems}")
+        else:
+            messages.error(request, "Write the comment.")
         return redirect(decision)
     try:
         services.decision_comment_add(

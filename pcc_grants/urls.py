@@ -11,6 +11,7 @@ from . import views
 admin.site.site_header = "PCC Grants administration"
 admin.site.site_title = "PCC Grants"
 
+handler400 = "pcc_grants.views.bad_request"
 handler403 = "pcc_grants.views.permission_denied"
 
 urlpatterns = [

@@ -57,3 +57,8 @@ def health(request: HttpRequest) -> JsonResponse:
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     reason = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """A request Django could not accept (too large, malformed): say so in the layout."""
+    return render(request, "400.html", status=400)

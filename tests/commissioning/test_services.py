@@ -288,3 +288,13 @@ def test_an_agreement_delivers_only_its_own_providers_allocations(officer):
         "Family Action."
     ]
     assert Allocation.objects.get(pk=elsewhere.pk).agreement is None
+
+
+def test_names_in_other_scripts_are_told_apart_and_their_duplicates_refused(db):
+    arabic = services.provider_create(by=None, name="جمعية دعم الضحايا")
+    hebrew = services.provider_create(by=None, name="עמותת תמיכה בנפגעים")
+    assert arabic.normalised_name != hebrew.normalised_name
+    with pytest.raises(ValidationError) as refused:
+        services.provider_create(by=None, name="جمعية  دعم الضحايا!")
+    assert "name" in refused.value.message_dict
+    assert services.provider_get_or_create(name="עמותת תמיכה בנפגעים") == hebrew
