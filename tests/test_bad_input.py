@@ -1065,6 +1065,20 @@ CASES = [
         "form.allocation_references",
         ALLOCATION_UNKNOWN.format(reference="A²"),
     ),
+    *(
+        refused(
+            f"{form}-100000-{prefix}",
+            post(form, **{f"{prefix}-TOTAL_FORMS": "100000"}),
+            f"{prefix}.__all__",
+            FORMSET_TOO_MANY_ROWS % {"num": FORMSET_MAX_ROWS},
+            seconds=5,
+        )
+        for form, prefix in (
+            ("provider", "contacts"),
+            ("agreement", "partners"),
+            ("return", "measures"),
+        )
+    ),
     refused(
         "decision-100000-funding-lines",
         post("decision", **{"lines-TOTAL_FORMS": "100000"}),
