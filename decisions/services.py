@@ -278,7 +278,7 @@ decision_attachment_remove.alters_data = True
 
 # The workflow --------------------------------------------------------------------------
 
-WRONG_PASSWORD = "That is not your password: the signature was not recorded."  # noqa: S105
+WRONG_PASSWORD = "That is not your password: the signature was not recorded."  # noqa: S105  # nosec B105
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 GROUNDS_NEEDED = "Give the grounds (the exemption or the legislation) for not publishing {part}."
 REASONING_NEEDED = "Give the public interest reasoning for not publishing {part}."

@@ -100,5 +100,6 @@ def json_number(amount: Decimal) -> int | float:
     if amount == amount.to_integral_value():
         return int(amount)
     number = float(amount)  # serialisation boundary only: see the docstring
-    assert Decimal(repr(number)) == amount
+    if Decimal(repr(number)) != amount:
+        raise ValueError(f"{amount} cannot be written exactly as a JSON number")
     return number
