@@ -15,7 +15,8 @@ from decisions.models import DecisionStatus, PublishedDocument
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(django_settings.BASE_DIR)
-DRILL_DATABASE = "pcc_grants_restore_drill"
+# One per pytest-xdist worker, so parallel runs never share it.
+DRILL_DATABASE = "pcc_grants_restore_drill_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def database_url(name: str) -> str:
