@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from pcc_grants.forms import BoundedInputMixin, bounded_formset_factory
+from pcc_grants.forms import BoundedInputMixin, LongSelect, bounded_formset_factory
 from pcc_grants.money import MoneyFormField
 
 from .models import (
@@ -93,6 +93,8 @@ class AgreementForm(BoundedInputMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "co_funders": forms.Textarea(attrs={"rows": 2}),
             "single_tender_justification": forms.Textarea(attrs={"rows": 3}),
+            # Every active provider, 1,500 of them at scale: rendered in Python.
+            "provider": LongSelect(label_field="name"),
         }
         help_texts = {
             "single_tender_ground": "Only for a single tender action.",

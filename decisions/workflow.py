@@ -74,7 +74,12 @@ def legal_comment_given(decision: Decision, user) -> str | None:
 
 
 def not_the_officer_approver(decision: Decision, user) -> str | None:
-    approvals = decision.signoffs.valid().filter(step=SignOffStep.OFFICER_APPROVAL)
+    # Read through all(): a page that prefetched the signatures asks no query more.
+    approvals = [
+        signoff
+        for signoff in decision.signoffs.all()
+        if not signoff.void and signoff.step == SignOffStep.OFFICER_APPROVAL
+    ]
     if any(signoff.signer_id == user.pk for signoff in approvals):
         return "You gave the officer approval: someone else must take the decision."
     return None

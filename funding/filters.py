@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from commissioning.models import CommissioningRoute, Provider
+from pcc_grants.forms import LongSelect
 
 from .models import Allocation, AllocationStatus, FinancialYear, FundingStream, PlanTheme
 
@@ -16,9 +17,12 @@ class AllocationFilter(django_filters.FilterSet):
         label="Funding stream",
         field_name="funding_stream",
         queryset=FundingStream.objects.select_related("financial_year"),
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(choices=AllocationStatus.choices)
-    recipient = django_filters.ModelChoiceFilter(label="Provider", queryset=Provider.objects.all())
+    recipient = django_filters.ModelChoiceFilter(
+        label="Provider", queryset=Provider.objects.all(), widget=LongSelect(label_field="name")
+    )
     theme = django_filters.ModelChoiceFilter(queryset=PlanTheme.objects.all())
     route = django_filters.ChoiceFilter(
         label="Commissioning route", choices=CommissioningRoute.choices

@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from commissioning.models import CommissioningRoute, Provider
-from pcc_grants.forms import BoundedInputMixin
+from pcc_grants.forms import BoundedInputMixin, LongSelect
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
 
@@ -55,12 +55,16 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
     ring_fenced = forms.BooleanField(label="Ring-fenced", required=False)
     parent = forms.ModelChoiceField(
         queryset=FundingStream.objects.none(),
+        widget=LongSelect,
         required=False,
         label="Part of",
         help_text="The stream this one is split from, if any.",
     )
     previous = forms.ModelChoiceField(
-        queryset=FundingStream.objects.none(), required=False, label="Same stream last year"
+        queryset=FundingStream.objects.none(),
+        widget=LongSelect,
+        required=False,
+        label="Same stream last year",
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -132,6 +136,9 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             "period_end": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
             "comments": forms.Textarea(attrs={"rows": 2}),
+            # Every allocation ever recorded, 20,000 of them at scale: rendered in Python.
+            "replaces": LongSelect(label_field="title"),
+            "funding_stream": LongSelect,
         }
         help_texts = {
             "period_start": "Leave blank for the whole financial year.",

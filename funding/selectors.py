@@ -3,12 +3,19 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from pcc_grants.money import format_money
 
-from .models import COMMITTED_STATUSES, AllocationStatus, FinancialYear, FundingStream
+from .models import (
+    COMMITTED_STATUSES,
+    Allocation,
+    AllocationStatus,
+    FinancialYear,
+    FundingStream,
+)
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -138,14 +145,26 @@ class FundingPosition:
         return any(row.stream.budget_to_be_determined for row in self.rows)
 
 
+def _committed_total(statuses) -> Subquery:
+    """The sum of a stream's allocations in ``statuses``, read through the
+    (stream, status) index for each stream listed, rather than by grouping the wide
+    rows of the streams joined to every allocation."""
+    return Subquery(
+        Allocation.objects.filter(funding_stream=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("funding_stream")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+
+
 def _annotated_streams(queryset):
-    return queryset.select_related("financial_year", "source", "previous", "parent").annotate(
-        approved_total=Sum(
-            "allocations__amount", filter=Q(allocations__status__in=COMMITTED_STATUSES)
-        ),
-        proposed_total=Sum(
-            "allocations__amount", filter=Q(allocations__status=AllocationStatus.PROPOSED)
-        ),
+    # Last year's stream is shown with its year: fetched with it, not one query each.
+    return queryset.select_related(
+        "financial_year", "source", "previous__financial_year", "parent"
+    ).annotate(
+        approved_total=_committed_total(COMMITTED_STATUSES),
+        proposed_total=_committed_total([AllocationStatus.PROPOSED]),
     )
 
 
@@ -210,6 +229,31 @@ def stream_position(*, stream: FundingStream) -> tuple[StreamPosition, list[Stre
         for child in sorted(children, key=lambda s: s.name)
     ]
     return position, child_positions
+
+
+class _KeysFirstPaginator(Paginator):
+    """Sorts and slices the rows' keys, then reads only that page's rows with all they
+    join: sorting 20,000 keys costs a fraction of sorting 20,000 joined rows."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.count = count  # counted already, with the totals: no second scan
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
+def page_of(queryset, number, per_page: int, *, count: int | None = None):
+    """The page ``number`` (as typed in the URL) of a long sorted list of records;
+    ``count`` when the caller counted them already."""
+    return _KeysFirstPaginator(queryset, per_page, count=count).get_page(number)
 
 
 def current_financial_year(today=None) -> FinancialYear | None:

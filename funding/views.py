@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from pcc_grants.forms import add_service_errors
 from pcc_grants.history import change_history
 from pcc_grants.pdf import render_pdf
 from pcc_grants.permissions import require
+from pcc_grants.query import int_param
 
 from . import permissions, services
 from .exports import download
@@ -29,6 +30,7 @@ from .selectors import (
     current_financial_year,
     financial_year_from_slug,
     funding_position,
+    page_of,
     stream_position,
 )
 
@@ -158,7 +160,9 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
             filename="allocations",
             file_format=file_format,
         )
-    page = Paginator(allocations, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One pass over the matching rows for the count and the total.
+    summary = allocations.aggregate(count=Count("pk"), total=Sum("amount"))
+    page = page_of(allocations, request.GET.get("page"), PAGE_SIZE, count=summary["count"])
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("download", None)
@@ -168,7 +172,7 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "total": allocations.aggregate(total=Sum("amount"))["total"],
+            "total": summary["total"],
             "query": query.urlencode(),
             "can_edit": permissions.can_edit_funding(request.user),
         },
@@ -214,8 +218,8 @@ ALLOCATION_ERROR_ALIASES = {"recipient": "recipient_name", "theme": "theme_name"
 def allocation_create(request: HttpRequest) -> HttpResponse:
     require(permissions.can_edit_funding(request.user))
     initial = {}
-    stream_pk = request.GET.get("stream", "").strip()
-    if stream_pk.isdigit():
+    stream_pk = int_param(request, "stream")
+    if stream_pk:
         initial["funding_stream"] = stream_pk
     form = AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -356,7 +360,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             content = upload.read()
             kind = form.cleaned_data["kind"]
             result = run_import(kind=kind, content=content, by=request.user, dry_run=True)
-            token = ""
+            token = ""  # nosec B105 - no confirmation until the preview is clean
             if result.ok:
                 token = uuid.uuid4().hex
                 default_storage.save(f"imports/{token}.upload", ContentFile(content))
@@ -389,7 +393,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "funding/import_preview.html",
-            {"result": result, "token": "", "file_name": pending["name"], "kind": pending["kind"]},
+            {"result": result, "token": "", "file_name": pending["name"], "kind": pending["kind"]},  # nosec B105
         )
     default_storage.delete(path)
     del request.session[IMPORT_SESSION_KEY]

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,10 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 from funding.exports import download
 from funding.models import FinancialYear, FundingStream
 from funding.permissions import can_edit_funding, can_view_position
-from funding.selectors import current_financial_year, financial_year_from_slug
+from funding.selectors import current_financial_year, financial_year_from_slug, page_of
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.pdf import render_pdf
 from pcc_grants.permissions import require
+from pcc_grants.query import int_param
 
 from .models import ReportKind, ReportNarrative
 from .selectors import (
@@ -85,8 +85,7 @@ def narrative_save(request: HttpRequest, year: str) -> HttpResponse:
 
 
 def _stream_id(request: HttpRequest) -> int | None:
-    value = request.GET.get("stream", "")
-    return int(value) if value.isdigit() else None
+    return int_param(request, "stream")
 
 
 @require_safe
@@ -229,5 +228,5 @@ def grants_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def grants_register(request: HttpRequest) -> HttpResponse:
     """The public register of grants: recipient, purpose, amount, date, decision."""
-    page = Paginator(published_grants(), 50).get_page(request.GET.get("page"))
+    page = page_of(published_grants(), request.GET.get("page"), 50)
     return render(request, "reports/grants_register.html", {"page": page, "query": ""})
