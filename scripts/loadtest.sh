@@ -18,7 +18,7 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 work=$(mktemp -d)
 export DEBUG=0 SECRET_KEY=loadtest-$RANDOM-$RANDOM-$RANDOM-not-a-deployment-key
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
-export STATIC_ROOT=$work/static LOG_LEVEL=WARNING
+export STATIC_ROOT=$work/static LOG_LEVEL=WARNING CONN_MAX_AGE=${CONN_MAX_AGE:-60}
 .venv/bin/python manage.py collectstatic --no-input -v 0
 
 .venv/bin/gunicorn pcc_grants.wsgi --bind "127.0.0.1:$port" --workers "$workers" \
@@ -41,10 +41,10 @@ pdf=${pdf#"$base"}
 echo "gunicorn: $workers workers; wrk: 25 + 25 connections for ${seconds}s"
 echo "  GET /decisions/   and   GET $pdf"
 
-wrk --threads 2 --connections 25 --duration "${seconds}s" --latency "$base/decisions/" \
+wrk --threads 1 --connections 25 --duration "${seconds}s" --timeout 10s --latency "$base/decisions/" \
   > "$work/register.txt" &
 one=$!
-wrk --threads 2 --connections 25 --duration "${seconds}s" --latency "$base$pdf" \
+wrk --threads 1 --connections 25 --duration "${seconds}s" --timeout 10s --latency "$base$pdf" \
   > "$work/pdf.txt" &
 two=$!
 wait $one $two
