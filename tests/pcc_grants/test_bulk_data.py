@@ -192,6 +192,9 @@ def test_the_same_seed_gives_the_same_data_and_a_full_database_is_refused():
     assert "nothing generated" in generate(if_empty=True, **options)
 
 
+# Committed, as the bench runs on a real database: its rolled-back import and the
+# connection's health check must not find themselves inside a test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_bench_times_every_page_type_and_writes_the_json(tmp_path):
     generate(pdfs="sample", pdf_sample=2, live_workflow=0)
     output = tmp_path / "results.json"
