@@ -127,7 +127,13 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "category"])]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            # The registers list published records by date: read in order, no sort.
+            models.Index(
+                fields=["status", "decision_date", "id"], name="decision_status_date_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(reference__isnull=False),

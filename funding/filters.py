@@ -12,6 +12,7 @@ class AllocationFilter(django_filters.FilterSet):
         label="Financial year",
         field_name="funding_stream__financial_year",
         queryset=FinancialYear.objects.all(),
+        widget=LongSelect,
     )
     stream = django_filters.ModelChoiceFilter(
         label="Funding stream",
@@ -19,13 +20,15 @@ class AllocationFilter(django_filters.FilterSet):
         queryset=FundingStream.objects.select_related("financial_year"),
         widget=LongSelect,
     )
-    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices)
+    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices, widget=LongSelect)
     recipient = django_filters.ModelChoiceFilter(
         label="Provider", queryset=Provider.objects.all(), widget=LongSelect(label_field="name")
     )
-    theme = django_filters.ModelChoiceFilter(queryset=PlanTheme.objects.all())
+    theme = django_filters.ModelChoiceFilter(
+        queryset=PlanTheme.objects.all(), widget=LongSelect(label_field="name")
+    )
     route = django_filters.ChoiceFilter(
-        label="Commissioning route", choices=CommissioningRoute.choices
+        label="Commissioning route", choices=CommissioningRoute.choices, widget=LongSelect
     )
     q = django_filters.CharFilter(label="Search", method="search")
 
