@@ -1,7 +1,7 @@
 """Who may do what with providers and agreements. Each check answers (allowed, reason)."""
 
-from funding.permissions import EDITORS, Permission, _holds
-from pcc_grants.roles import STAFF_ROLES, user_roles
+from pcc_grants.permissions import Permission, holds
+from pcc_grants.roles import EDITORS, STAFF_ROLES, user_roles
 
 
 def can_view_commissioning(user) -> Permission:
@@ -11,7 +11,7 @@ def can_view_commissioning(user) -> Permission:
 
 
 def can_edit_commissioning(user) -> Permission:
-    return _holds(user, EDITORS, "record providers, agreements and monitoring returns")
+    return holds(user, EDITORS, "record providers, agreements and monitoring returns")
 
 
 def can_download_documents(user) -> Permission:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from funding.exports import download
+from pcc_grants.downloads import download
 
 from .selectors import contract_rows, contracts_register
 

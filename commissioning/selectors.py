@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from funding.models import COMMITTED_STATUSES, Allocation
+from pcc_grants.years import financial_year_label
 
 from .models import Agreement, MonitoringReturn, Provider
 
@@ -26,7 +27,7 @@ def provider_allocations_by_year(*, provider: Provider) -> list[dict]:
     )
     return [
         {
-            "year": f"{start}/{(start + 1) % 100:02d}",
+            "year": financial_year_label(start),
             "count": row["count"],
             "committed": row["committed"] or Decimal("0"),
             "proposed": row["proposed"] or Decimal("0"),

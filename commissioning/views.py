@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from funding.exports import download
 from funding.models import Allocation
+from pcc_grants.downloads import download
 from pcc_grants.forms import add_service_errors
+from pcc_grants.pagination import page_of
 from pcc_grants.permissions import require
 from pcc_grants.query import as_id, int_param, search_text
 from pcc_grants.uploads import document_response, upload_from_form
@@ -184,7 +185,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         request,
         "commissioning/agreement_list.html",
         {
-            "page": Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(agreements, request.GET.get("page"), PAGE_SIZE),
             "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
             "query": _query_without_page(request),
             "routes": CommissioningRoute.choices,
@@ -338,7 +339,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
         request,
         "commissioning/return_list.html",
         {
-            "page": Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(returns, request.GET.get("page"), PAGE_SIZE),
             "query": "",
             "today": today,
         },
@@ -410,7 +411,7 @@ def contracts(request: HttpRequest) -> HttpResponse:
         "commissioning/contracts.html",
         {
             "form": form,
-            "page": Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(agreements, request.GET.get("page"), PAGE_SIZE),
             "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
             "query": _query_without_page(request),
         },

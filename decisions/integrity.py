@@ -7,8 +7,8 @@ by ``manage.py verify_records``.
 import hashlib
 from dataclasses import dataclass, field
 
+from .content import tampered
 from .models import Decision, PublishedDocument
-from .workflow import tampered
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """Who may do what with decision records. Each check answers (allowed, reason)."""
 
-from funding.permissions import Permission, _holds
-from pcc_grants.roles import STAFF_ROLES, Role, user_roles
+from pcc_grants.permissions import Permission, holds
+from pcc_grants.roles import EDITORS, STAFF_ROLES, user_roles
 
 from .models import Decision
 
-DRAFTERS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
+DRAFTERS = EDITORS
 
 
 def can_view_decisions(user) -> Permission:
@@ -15,7 +15,7 @@ def can_view_decisions(user) -> Permission:
 
 
 def can_draft(user) -> Permission:
-    return _holds(user, DRAFTERS, "prepare decision records")
+    return holds(user, DRAFTERS, "prepare decision records")
 
 
 def can_edit(user, decision: Decision) -> Permission:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from pcc_grants.pdf import pdf_response
 from pcc_grants.query import search_text, year_param
 
 from .models import Decision, DecisionCategory, DecisionStatus, PublicationChoice, PublicationPart
@@ -121,8 +122,7 @@ def register_pdf(request: HttpRequest, slug: str) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The published PDF is missing from storage.") from error
-    response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{slug}.pdf"'
+    response = pdf_response(handle, filename=f"decision-{slug}")
     response["X-Content-SHA256"] = document.sha256
     return response
 

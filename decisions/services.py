@@ -20,6 +20,7 @@ from pcc_grants.roles import Role, has_role
 from pcc_grants.uploads import check_upload, store_document
 
 from . import workflow
+from .content import content_hash
 from .models import (
     IMPLICATIONS,
     CommentKind,
@@ -39,7 +40,6 @@ from .models import (
     SignOffStep,
     reference_slug,
 )
-from .selectors import content_hash
 
 ONLY_DRAFTS_CHANGE = "Only a draft can be changed: this record is {status}."
 DETAILS_NEEDED = "Give the details of the {label} implications."

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import BooleanField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,13 +11,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pcc_grants.forms import add_service_errors
 from pcc_grants.money import parse_money
-from pcc_grants.pdf import render_pdf
+from pcc_grants.pagination import page_of
+from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param, search_text, year_param
 from pcc_grants.roles import has_role
 from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services, workflow
+from .content import tampered
 from .forms import (
     ActionForm,
     AttachmentForm,
@@ -67,13 +68,13 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         request,
         "decisions/decision_list.html",
         {
-            "page": Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(decisions, request.GET.get("page"), PAGE_SIZE),
             "query": query.urlencode(),
             "statuses": DecisionStatus.choices,
             "categories": DecisionCategory.choices,
-            "officers": User.objects.filter(decisions_led__isnull=False)
-            .distinct()
-            .order_by("first_name"),
+            "officers": User.objects.filter(
+                pk__in=Decision.objects.order_by().values("lead_officer")
+            ).order_by("first_name"),
             "filters": {
                 "status": status,
                 "category": category,
@@ -100,7 +101,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit(user, decision),
             "attachment_form": AttachmentForm(),
             "actions": workflow.available_actions(decision, user),
-            "tampered": workflow.tampered(decision),
+            "tampered": tampered(decision),
             "comment_forms": [
                 (kind, CommentKind(kind).label)
                 for kind in CommentKind.values
@@ -128,9 +129,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such decision record.") from error
     pdf = render_pdf("decisions/decision_pdf.html", record_context(decision))
     name = decision.slug or f"draft-{decision.pk}"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{name}.pdf"'
-    return response
+    return pdf_response(pdf, filename=f"decision-{name}")
 
 
 # The form ---------------------------------------------------------------------------

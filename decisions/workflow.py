@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pcc_grants.roles import Role, user_roles
 
+from .content import TAMPERED, tampered
 from .models import (
     CommentKind,
     Decision,
@@ -19,7 +20,6 @@ from .models import (
     SignOffOutcome,
     SignOffStep,
 )
-from .selectors import content_hash
 
 Condition = Callable[[Decision, object], str | None]
 
@@ -42,11 +42,6 @@ class Transition:
 
 
 # Conditions ---------------------------------------------------------------------------
-
-TAMPERED = (
-    "The record's content has changed since it was submitted or signed: it cannot go "
-    "further until the change is explained and the record is returned."
-)
 
 
 def content_intact(decision: Decision, user) -> str | None:
@@ -177,16 +172,6 @@ class Check:
 
     def __bool__(self) -> bool:
         return self.allowed
-
-
-def tampered(decision: Decision) -> bool:
-    """True when the content no longer matches what was submitted or signed."""
-    if decision.is_draft:
-        return False
-    current = content_hash(decision)
-    if decision.submitted_hash and decision.submitted_hash != current:
-        return True
-    return any(s.content_hash != current for s in decision.signoffs.all() if not s.void)
 
 
 def check(transition: Transition, decision: Decision, user) -> Check:

@@ -5,6 +5,7 @@ from commissioning.models import CommissioningRoute, Provider
 from pcc_grants.forms import BoundedInputMixin, LongSelect
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
+from pcc_grants.years import financial_year_label
 
 from .models import Allocation, FinancialYear, FundingSource, FundingStream, PlanTheme
 
@@ -27,7 +28,7 @@ class FinancialYearField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, int):
-            return f"{value}/{(value + 1) % 100:02d}"
+            return financial_year_label(value)
         return value
 
 

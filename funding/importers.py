@@ -20,6 +20,7 @@ from commissioning.models import CommissioningRoute, Provider
 from commissioning.services import provider_get_or_create
 from pcc_grants.forms import TEXT_MAX_LENGTH
 from pcc_grants.money import format_money, parse_money
+from pcc_grants.years import financial_year_label
 
 from . import services
 from .models import (
@@ -520,7 +521,7 @@ def _import_allocation_row(
             )
         stream = streams[key]
         if stream is None:
-            label = f"{start_year}/{(start_year + 1) % 100:02d}"
+            label = financial_year_label(start_year)
             row.error("funding_stream", UNKNOWN_STREAM.format(name=stream_name, year=label))
     row.raise_if_invalid()
 
@@ -570,7 +571,7 @@ def _duplicate(kind: str, number: int, values: dict, seen: dict) -> RowError | N
         return None
     other = seen.setdefault((start_year, name.casefold()), number)
     if other != number:
-        year = f"{start_year}/{(start_year + 1) % 100:02d}"
+        year = financial_year_label(start_year)
         return RowError(number, "name", DUPLICATE_STREAM.format(name=name, year=year, other=other))
     return None
 

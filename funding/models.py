@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.models import CommissioningRoute
 from pcc_grants.money import MAX_DIGITS
+from pcc_grants.years import financial_year_label
 
 _YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*$")
 
@@ -37,11 +38,11 @@ class FinancialYear(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return financial_year_label(self.start_year)
 
     @property
     def slug(self) -> str:
-        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        return financial_year_label(self.start_year, separator="-")
 
     @property
     def starts_on(self) -> date:

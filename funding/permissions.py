@@ -1,30 +1,12 @@
 """Who may do what with funding. Each check answers (allowed, reason)."""
 
-from typing import NamedTuple
-
-from pcc_grants.roles import STAFF_ROLES, Role, user_roles
+from pcc_grants.permissions import Permission, holds
+from pcc_grants.roles import EDITORS, STAFF_ROLES, Role, user_roles
 
 from .models import Allocation, AllocationStatus, FundingStream
 
-
-class Permission(NamedTuple):
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
 APPROVERS = frozenset({Role.CHIEF_FINANCE_OFFICER, Role.COMMISSIONER})
 POSITION_READERS = STAFF_ROLES | {Role.PANEL_MEMBER}
-
-
-def _holds(user, roles: frozenset, what: str) -> Permission:
-    if user_roles(user) & roles:
-        return Permission(True)
-    names = " or ".join(sorted(role.label for role in roles))
-    return Permission(False, f"Only the {names} can {what}.")
 
 
 def can_view_funding(user) -> Permission:
@@ -40,7 +22,7 @@ def can_view_position(user) -> Permission:
 
 
 def can_edit_funding(user) -> Permission:
-    return _holds(user, EDITORS, "record funding streams and allocations")
+    return holds(user, EDITORS, "record funding streams and allocations")
 
 
 def _year_open(stream: FundingStream) -> Permission:
@@ -58,7 +40,7 @@ def can_edit_allocation(user, allocation: Allocation) -> Permission:
 
 
 def can_approve_allocation(user, allocation: Allocation) -> Permission:
-    allowed = _holds(user, APPROVERS, "approve an allocation")
+    allowed = holds(user, APPROVERS, "approve an allocation")
     if not allowed:
         return allowed
     if allocation.status != AllocationStatus.PROPOSED:

@@ -14,14 +14,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from pcc_grants.charts import funding_bars
+from pcc_grants.downloads import download
 from pcc_grants.forms import add_service_errors
 from pcc_grants.history import change_history
-from pcc_grants.pdf import render_pdf
+from pcc_grants.pagination import page_of
+from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
 from . import permissions, services
-from .exports import download
 from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
 from .importers import allocation_export_row, export_allocation_rows, run_import
@@ -30,7 +31,6 @@ from .selectors import (
     current_financial_year,
     financial_year_from_slug,
     funding_position,
-    page_of,
     stream_position,
 )
 
@@ -337,11 +337,7 @@ def position_pdf(request: HttpRequest, year: str) -> HttpResponse:
     require(permissions.can_view_position(request.user))
     financial_year = financial_year_from_slug(year)
     pdf = render_pdf("funding/position_pdf.html", _position_context(financial_year))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="funding-position-{financial_year.slug}.pdf"'
-    )
-    return response
+    return pdf_response(pdf, filename=f"funding-position-{financial_year.slug}")
 
 
 # Imports in the browser -------------------------------------------------------------

@@ -29,7 +29,7 @@ What goes through the services, and what is bulk-written under the same rules:
   services' clock seam, ``_now``/``_today``, is set to each moment).
 - The other records are written with the rows those services write: the
   reference from the series pattern and its counter, the content SHA-256 of
-  ``decisions.selectors.content_hash`` at submission and on every signature,
+  ``decisions.content.content_hash`` at submission and on every signature,
   the signer's title and statement from the organisation settings, an audit
   event per transition (the workflow table's labels), comments, voided
   signatures for records returned once, and the Monitoring Officer's
@@ -90,6 +90,7 @@ from commissioning.models import (
 )
 from decisions import services as decision_services
 from decisions import workflow
+from decisions.content import content_hash
 from decisions.models import (
     CommentKind,
     Decision,
@@ -108,7 +109,6 @@ from decisions.models import (
     reference_slug,
 )
 from decisions.public import public_context
-from decisions.selectors import content_hash
 from funding import services as funding_services
 from funding.models import (
     COMMITTED_STATUSES,
@@ -830,7 +830,7 @@ class Planner:
         recipient = linked[0].provider.name if linked and linked[0].provider else "partners"
         total = sum((a.amount for a in linked), ZERO)
         category = (
-            DecisionCategory.DELEGATED if rng.random() < 0.15 else (DecisionCategory.COMMISSIONER)
+            DecisionCategory.DELEGATED if rng.random() < 0.15 else DecisionCategory.COMMISSIONER
         )
         title = rng.choice(
             [
@@ -890,12 +890,12 @@ class Planner:
         )
         for allocation in linked:
             allocation.decision = decision
-        decision.steps = self._steps(decision, received, last_day)
+        decision.steps = self._steps(decision, received)
         if status in (DecisionStatus.PUBLISHED, DecisionStatus.NOT_PUBLISHED):
             decision.publication = self._publication(status)
         return decision
 
-    def _steps(self, decision: PlanDecision, received: date, last_day: date) -> list[PlanStep]:
+    def _steps(self, decision: PlanDecision, received: date) -> list[PlanStep]:
         """The transitions and comments that bring a record to its status, in time order."""
         rng = self.rng
         status = decision.status
@@ -962,7 +962,6 @@ class Planner:
             steps.append(PlanStep("approve", "commissioner", later()))
         if status in (DecisionStatus.PUBLISHED, DecisionStatus.NOT_PUBLISHED):
             steps.append(PlanStep("decide_publication", "monitoring.officer", later(1, 7)))
-        del last_day
         return steps
 
     def _publication(self, status: str) -> dict:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -75,3 +76,14 @@ def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes
 
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher())
     return document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True)
+
+
+def pdf_response(content, *, filename: str) -> HttpResponse:
+    """A PDF shown in the browser: ``content`` is the bytes, or an open stored file
+    (streamed as it is, byte for byte). ``filename`` is without ``.pdf``."""
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type="application/pdf")
+    else:
+        response = FileResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response

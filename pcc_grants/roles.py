@@ -30,6 +30,9 @@ STAFF_ROLES = frozenset(
     }
 )
 
+# Roles that keep the office's records: funding, providers, agreements, drafts.
+EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
+
 
 def user_roles(user) -> frozenset[Role]:
     """The roles a user holds, read once per request and kept on the user."""

@@ -22,10 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
     from funding.permissions import can_view_position
     from funding.selectors import current_financial_year, funding_position
 
+    from .pagination import page_of
+
     year = current_financial_year() if can_view_position(request.user) else None
-    overdue = None
+    overdue, overdue_count = None, 0
     if can_view_commissioning(request.user):
-        overdue = overdue_returns(today=timezone.localdate())
+        returns = overdue_returns(today=timezone.localdate())
+        overdue_count = returns.count()
+        overdue = page_of(returns, 1, 10, count=overdue_count).object_list
     return render(
         request,
         "pcc_grants/dashboard.html",
@@ -33,8 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "roles": user_roles(request.user),
             "position": funding_position(year=year) if year else None,
             "tasks": tasks_for(request.user),
-            "overdue": list(overdue[:10]) if overdue is not None else None,
-            "overdue_count": overdue.count() if overdue is not None else 0,
+            "overdue": list(overdue) if overdue is not None else None,
+            "overdue_count": overdue_count,
         },
     )
 

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from funding.exports import download
 from funding.models import FinancialYear, FundingStream
 from funding.permissions import can_edit_funding, can_view_position
-from funding.selectors import current_financial_year, financial_year_from_slug, page_of
+from funding.selectors import current_financial_year, financial_year_from_slug
+from pcc_grants.downloads import download
 from pcc_grants.models import OrganisationSettings
-from pcc_grants.pdf import render_pdf
+from pcc_grants.pagination import page_of
+from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
@@ -28,9 +29,7 @@ from .selectors import (
 
 
 def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return response
+    return pdf_response(render_pdf(template, context), filename=filename)
 
 
 @require_safe

@@ -11,8 +11,9 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from decisions import services
+from decisions.content import content_hash
 from decisions.models import Decision
-from decisions.selectors import content_hash, decision_for_record, record_context
+from decisions.selectors import decision_for_record, record_context
 from pcc_grants.pdf import StaticOnlyFetcher, html_to_pdf, render_pdf
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from decisions import services, workflow
+from decisions.content import content_hash, tampered
 from decisions.models import Decision, DecisionStatus, SignOff
-from decisions.selectors import content_hash
 from funding.models import AllocationStatus
 
 from ..factories import ALL_PUBLISHED, AllocationFactory, FundingStreamFactory
@@ -229,7 +229,7 @@ def test_content_changed_behind_the_apps_back_shows_and_blocks(
     client.force_login(people["commissioner"])
     page = client.get(f"/staff/decisions/{decision.pk}/").content.decode()
     assert "Content changed after it was signed." in page
-    assert workflow.tampered(Decision.objects.get(pk=decision.pk))
+    assert tampered(Decision.objects.get(pk=decision.pk))
     response = client.post(
         f"/staff/decisions/{decision.pk}/act/approve/", {"password": password, "comment": ""}
     )
@@ -241,7 +241,7 @@ def test_a_funding_line_changed_behind_the_apps_back_is_detected(draft, advance)
     decision = advance(draft, "awaiting_officer_approval")
     line = decision.funding_lines.first()
     type(line).objects.filter(pk=line.pk).update(amount=Decimal("99999"))
-    assert workflow.tampered(Decision.objects.get(pk=decision.pk))
+    assert tampered(Decision.objects.get(pk=decision.pk))
 
 
 def test_approval_that_breaks_the_budget_is_refused_and_nothing_changes(

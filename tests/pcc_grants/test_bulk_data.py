@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Agreement, MonitoringReturn, Provider
-from decisions import workflow
+from decisions.content import content_hash, tampered
 from decisions.models import (
     Decision,
     DecisionStatus,
@@ -20,7 +20,6 @@ from decisions.models import (
     ReferenceCounter,
     reference_slug,
 )
-from decisions.selectors import content_hash
 from funding.models import Allocation, FinancialYear, FundingStream
 from pcc_grants import benchmark, bulk
 
@@ -95,7 +94,7 @@ def test_generated_data_has_the_planned_counts_and_keeps_every_rule(client):
         assert REFERENCE.match(decision.reference), decision.reference
         assert decision.slug == reference_slug(decision.reference)
         assert decision.submitted_hash == content_hash(decision)
-        assert not workflow.tampered(decision)
+        assert not tampered(decision)
     for counter in ReferenceCounter.objects.all():
         numbers = [
             int(reference.split("-")[0].split()[-1])
@@ -223,3 +222,35 @@ def test_bench_times_every_page_type_and_writes_the_json(tmp_path):
     # The bench rolled back what it made.
     assert Allocation.objects.count() == bulk.planned_counts(SCALE).allocations
     assert not FinancialYear.objects.filter(start_year=2090).exists()
+
+
+@pytest.mark.postgresql
+def test_the_public_search_can_use_its_full_text_index_on_postgresql():
+    """The index of migration decisions 0004 matches the expression the search asks
+    PostgreSQL for: a change to either leaves the search scanning every record."""
+    from django.db import connection
+
+    from decisions.public import register_queryset, search
+    from pcc_grants.models import User
+
+    officer = User.objects.create(username="lead")
+    Decision.objects.bulk_create(
+        Decision(
+            reference=f"{n:03d}-2016",
+            slug=f"{n:03d}-2016",
+            status=DecisionStatus.PUBLISHED,
+            title=f"Grant {n} for community projects",
+            executive_summary="Summary.",
+            decision="Agree the grant.",
+            lead_officer=officer,
+            created_by=officer,
+        )
+        for n in range(300)
+    )
+    sql, params = search(register_queryset(), "victim").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE decisions_decision")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "decisions_decision_search_gin" in plan

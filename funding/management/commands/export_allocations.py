@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from funding.exports import csv_bytes, xlsx_bytes
 from funding.importers import export_allocation_rows
 from funding.models import Allocation, FinancialYear
+from pcc_grants.downloads import csv_bytes, xlsx_bytes
 
 
 class Command(BaseCommand):

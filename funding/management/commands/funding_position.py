@@ -2,9 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from funding.exports import csv_bytes
 from funding.models import FinancialYear
 from funding.selectors import funding_position
+from pcc_grants.downloads import csv_bytes
 
 COLUMNS = ["stream", "budget", "carried_forward", "available", "approved", "proposed", "remaining"]
 
