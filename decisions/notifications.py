@@ -7,34 +7,10 @@ from django.urls import reverse
 
 from pcc_grants.models import User
 
-from . import workflow
-from .models import CommentKind, Decision, DecisionStatus
+from .models import Decision, DecisionStatus
+from .tasks import next_actors
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-
-
-def next_actors(decision: Decision, *, prefetched: bool = False) -> dict[str, set]:
-    """Roles that can move the record on now, each with what they would do."""
-    wanted: dict[str, set] = {}
-    if decision.status == DecisionStatus.DRAFT:
-        return wanted
-    for transition in workflow.TRANSITIONS.values():
-        if transition in (workflow.RETURN, workflow.SUBMIT):
-            continue
-        if decision.status in transition.sources:
-            for role in transition.roles:
-                wanted.setdefault(role.value, set()).add(transition.label.lower())
-    if decision.status in workflow.COMMENT_STATES:
-        comments = decision.comments.all() if prefetched else decision.comments.filter(void=False)
-        given = {c.kind for c in comments if not c.void}
-        for kind, needed in (
-            (CommentKind.FINANCIAL, decision.financial_implications),
-            (CommentKind.LEGAL, decision.legal_implications),
-        ):
-            if needed and kind not in given:
-                role = workflow.COMMENT_ROLES[kind]
-                wanted.setdefault(role.value, set()).add(CommentKind(kind).label.lower())
-    return wanted
 
 
 def notify_next(decision_pk: int, actor_pk: int | None) -> int:

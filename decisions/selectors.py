@@ -71,38 +71,3 @@ def decisions_total_amounts(queryset):
         .values("total")
     )
     return queryset.annotate(total=Subquery(totals))
-
-
-def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
-    """Records waiting for something this user can do, with what that is."""
-    from pcc_grants.roles import user_roles
-
-    from . import workflow
-    from .notifications import next_actors
-
-    roles = {role.value for role in user_roles(user)}
-    statuses = set(workflow.actionable_statuses(user)) | (
-        set(workflow.COMMENT_STATES)
-        if roles & {r.value for r in workflow.COMMENT_ROLES.values()}
-        else set()
-    )
-    if not statuses:
-        return []
-    candidates = (
-        Decision.objects.filter(status__in=statuses)
-        .prefetch_related("comments", "signoffs")
-        .order_by("updated_at", "pk")[: limit * 3]
-    )
-    tasks = []
-    for decision in candidates:
-        wanted = next_actors(decision, prefetched=True)
-        actions = sorted({a for role, labels in wanted.items() if role in roles for a in labels})
-        signed_before = any(
-            s.signer_id == user.pk and not s.void and s.step == "officer_approval"
-            for s in decision.signoffs.all()
-        )
-        if signed_before:
-            actions = [a for a in actions if "decision" not in a]
-        if actions:
-            tasks.append((decision, actions))
-    return tasks[:limit]

@@ -1,53 +1,35 @@
 """Every write to decision records. Content changes only while a record is a draft."""
 
-import hashlib
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from funding import services as funding_services
 from funding.models import Allocation, AllocationStatus
 from pcc_grants.models import OrganisationSettings
-from pcc_grants.pdf import render_pdf
-from pcc_grants.roles import Role, has_role
-from pcc_grants.uploads import check_upload, store_document
+from pcc_grants.transitions import ONLINE, Attempt
+from pcc_grants.uploads import store_document
 
-from . import workflow
-from .content import content_hash
+from . import clock, workflow
 from .models import (
     IMPLICATIONS,
     CommentKind,
     Decision,
     DecisionAttachment,
-    DecisionCategory,
     DecisionComment,
     DecisionEvent,
-    DecisionStatus,
     FundingLine,
-    PublicationChoice,
-    PublicationDecision,
-    PublicationPart,
-    PublishedDocument,
-    ReferenceCounter,
-    SignOff,
-    SignOffStep,
-    reference_slug,
 )
+from .notifications import notify_next
+from .signing import PaperSignature
 
 ONLY_DRAFTS_CHANGE = "Only a draft can be changed: this record is {status}."
 DETAILS_NEEDED = "Give the details of the {label} implications."
 ALLOCATION_UNKNOWN = "There is no allocation {reference}."
 ALLOCATION_TAKEN = "{reference} is already part of decision {other}."
 ALLOCATION_WITHDRAWN = "{reference} is withdrawn and cannot be part of a decision."
-REFERENCE_TAKEN = "The reference {reference} is already in use."
-REFERENCE_GIVEN = "This record already has its reference, {reference}: it is never changed."
 
 DECISION_FIELDS = (
     "category",
@@ -65,10 +47,6 @@ DECISION_FIELDS = (
     *(f"{key}_details" for key, _ in IMPLICATIONS),
     "supporting_information",
 )
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _ensure_draft(decision: Decision) -> None:
@@ -207,53 +185,6 @@ def decision_update(
 decision_update.alters_data = True
 
 
-def _counter(series: str, year: int) -> ReferenceCounter:
-    """The series' counter for the year, locked; created on first use."""
-    counter = ReferenceCounter.objects.select_for_update().filter(series=series, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.create(series=series, year=year)
-        except IntegrityError:
-            pass  # another transaction created it first: lock theirs below
-        counter = ReferenceCounter.objects.select_for_update().get(series=series, year=year)
-    return counter
-
-
-@transaction.atomic
-def decision_reference_allocate(*, decision: Decision, reference: str = "") -> Decision:
-    """Give the record its reference, once: the next number of its series this year.
-
-    ``reference`` records a number given outside the system (a record signed on
-    paper). The counter row is locked, so records submitted at the same moment
-    get distinct, consecutive numbers; a number once given is never reused.
-    """
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.reference:
-        raise ValidationError(REFERENCE_GIVEN.format(reference=decision.reference))
-    if not reference:
-        settings = OrganisationSettings.load()
-        pattern = (
-            settings.delegated_reference_pattern
-            if decision.category == DecisionCategory.DELEGATED
-            else settings.decision_reference_pattern
-        )
-        year = _today().year
-        counter = _counter(decision.category, year)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        reference = pattern.format(seq=counter.last_number, year=year, yy=f"{year % 100:02d}")
-    if Decision.objects.filter(reference=reference).exists():
-        raise ValidationError(REFERENCE_TAKEN.format(reference=reference))
-    decision.reference = reference
-    decision.slug = reference_slug(reference)
-    decision.save(update_fields=["reference", "slug", "updated_at"])
-    return decision
-
-
-decision_reference_allocate.alters_data = True
-
-
 @transaction.atomic
 def decision_attachment_add(*, decision: Decision, upload, by) -> DecisionAttachment:
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -278,29 +209,6 @@ decision_attachment_remove.alters_data = True
 
 # The workflow --------------------------------------------------------------------------
 
-WRONG_PASSWORD = "That is not your password: the signature was not recorded."  # noqa: S105  # nosec B105
-REASON_NEEDED = "Say why: the officer who prepared the record will read it."
-GROUNDS_NEEDED = "Give the grounds (the exemption or the legislation) for not publishing {part}."
-REASONING_NEEDED = "Give the public interest reasoning for not publishing {part}."
-ALL_PARTS_NEEDED = (
-    "Decide publication for every part: the record, the officer assessment and the "
-    "supporting details."
-)
-
-
-def _now():
-    return timezone.now()
-
-
-@dataclass(frozen=True)
-class PaperSignature:
-    """A step signed on paper: who signed, when, and the scanned copy."""
-
-    name: str
-    title: str
-    signed_on: date
-    scan: object  # an uploaded file
-
 
 def _event(decision: Decision, action: str, before: str, by, comment: str = "") -> None:
     DecisionEvent.objects.create(
@@ -311,94 +219,11 @@ def _event(decision: Decision, action: str, before: str, by, comment: str = "") 
         actor=by,
         actor_name=str(by) if by else "System",
         comment=comment,
-        at=_now(),
+        at=clock.now(),
     )
-
-
-def _signer_title(step: str, user, settings: OrganisationSettings) -> str:
-    if step == SignOffStep.OFFICER_APPROVAL:
-        if has_role(user, Role.CHIEF_EXECUTIVE):
-            return settings.chief_executive_title
-        return settings.chief_finance_officer_title
-    if step == SignOffStep.DECISION:
-        return settings.decision_maker_title
-    return settings.monitoring_officer_title
-
-
-def signature_statement(step: str, settings: OrganisationSettings | None = None) -> str:
-    settings = settings or OrganisationSettings.load()
-    return {
-        SignOffStep.OFFICER_APPROVAL: settings.officer_approval_statement,
-        SignOffStep.DECISION: settings.decision_maker_statement,
-        SignOffStep.PUBLICATION: settings.monitoring_officer_statement,
-    }[step]
-
-
-def _sign(decision: Decision, transition, by, comment: str, paper: PaperSignature | None):
-    settings = OrganisationSettings.load()
-    signoff = SignOff(
-        decision=decision,
-        step=transition.step,
-        outcome=transition.outcome,
-        signer=None if paper else by,
-        name=paper.name if paper else str(by),
-        title=paper.title if paper else _signer_title(transition.step, by, settings),
-        role=transition.step,
-        statement=signature_statement(transition.step, settings),
-        comment=comment,
-        signed_at=(
-            timezone.make_aware(datetime.combine(paper.signed_on, time(12, 0)))
-            if paper
-            else _now()
-        ),
-        content_hash=content_hash(decision),
-        on_paper=paper is not None,
-        recorded_by=by,
-    )
-    if paper:
-        checked = check_upload(paper.scan)
-        signoff.stored_name = f"{uuid.uuid4().hex}.{checked.extension}"
-        signoff.scan.save(signoff.stored_name, File(paper.scan), save=False)
-    signoff.save()
-    return signoff
-
-
-def _validate_publication(choices: dict[str, dict]) -> list[dict]:
-    errors: dict[str, list[str]] = {}
-    if set(choices) != set(PublicationPart.values):
-        raise ValidationError(ALL_PARTS_NEEDED)
-    for part, values in choices.items():
-        label = PublicationPart(part).label.lower()
-        if values["choice"] != PublicationChoice.PUBLISH:
-            if not (values.get("exemption") or values.get("legislation", "").strip()):
-                errors.setdefault(f"{part}_legislation", []).append(
-                    GROUNDS_NEEDED.format(part=label)
-                )
-            if not values.get("public_interest", "").strip():
-                errors.setdefault(f"{part}_public_interest", []).append(
-                    REASONING_NEEDED.format(part=label)
-                )
-    if errors:
-        raise ValidationError(errors)
-    return [{"part": part, **values} for part, values in choices.items()]
-
-
-def _publish(decision: Decision, by) -> None:
-    """Render the public PDF once and keep it with its SHA-256."""
-    from .public import public_context
-
-    pdf = render_pdf("decisions/public_pdf.html", public_context(decision))
-    digest = hashlib.sha256(pdf).hexdigest()
-    document = PublishedDocument(
-        decision=decision, sha256=digest, size=len(pdf), published_at=_now()
-    )
-    document.file.save(f"{decision.slug}-{digest[:12]}.pdf", ContentFile(pdf), save=False)
-    document.save()
 
 
 def _notify(decision: Decision, actor) -> None:
-    from .notifications import notify_next
-
     transaction.on_commit(lambda: notify_next(decision.pk, actor.pk if actor else None))
 
 
@@ -417,73 +242,19 @@ def decision_transition(
 
     Signed steps re-ask the signer's password (or record a paper signature, by an
     officer authorised to record one) and keep the SHA-256 of the content signed.
-    Approval approves the linked allocations under the budget rule in the same
-    transaction: a breach refuses the whole approval.
+    What each step does is its row of the table (``workflow``); every step leaves an
+    audit event and tells whoever may act next.
     """
     transition = workflow.TRANSITIONS[action]
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if paper is not None:
-        if not transition.signed or not has_role(by, *workflow.PAPER_RECORDERS):
-            raise PermissionDenied(
-                "Only the Chief Executive or Monitoring Officer can record "
-                "a signature made on paper."
-            )
-        if decision.status not in transition.sources:
-            raise ValidationError(
-                f"Not while the record is {decision.get_status_display().lower()}."
-            )
-        for condition in transition.conditions:
-            if condition is not workflow.not_the_officer_approver and (
-                reason := condition(decision, by)
-            ):
-                raise ValidationError(reason)
-    else:
-        verdict = workflow.check(transition, decision, by)
-        if not verdict:
-            raise ValidationError(verdict.reason, code="not_allowed")
-        if transition.signed and not by.check_password(password or ""):
-            raise ValidationError({"password": [WRONG_PASSWORD]})
-    if transition.comment_required and not comment.strip():
-        raise ValidationError({"comment": [REASON_NEEDED]})
-    before = decision.status
-
-    if transition is workflow.SUBMIT:
-        if not decision.reference:
-            decision = decision_reference_allocate(decision=decision)
-        decision.submitted_hash = content_hash(decision)
-    elif transition is workflow.RETURN:
-        for signoff in decision.signoffs.valid():
-            signoff.void, signoff.voided_at, signoff.void_reason = True, _now(), comment
-            signoff.save(update_fields=["void", "voided_at", "void_reason"])
-        decision.comments.filter(void=False).update(void=True)
-        decision.submitted_hash = ""
-    elif transition is workflow.APPROVE:
-        for allocation in decision.allocations.filter(status=AllocationStatus.PROPOSED):
-            funding_services.allocation_approve(allocation=allocation, by=by)
-    if transition.signed:
-        _sign(decision, transition, by, comment, paper)
-    if transition in (workflow.APPROVE, workflow.REJECT):
-        decision.decision_date = paper.signed_on if paper else _now().date()
-
-    if transition is workflow.DECIDE_PUBLICATION:
-        rows = _validate_publication(publication or {})
-        for row in rows:
-            PublicationDecision.objects.create(
-                decision=decision, decided_by=by, decided_at=_now(), **row
-            )
-        record_choice = next(r["choice"] for r in rows if r["part"] == PublicationPart.RECORD)
-        decision.status = (
-            DecisionStatus.NOT_PUBLISHED
-            if record_choice == PublicationChoice.WITHHOLD
-            else DecisionStatus.PUBLISHED
-        )
-        decision.save()
-        if decision.status == DecisionStatus.PUBLISHED:
-            _publish(decision, by)
-    else:
-        decision.status = transition.target
-        decision.save()
-    _event(decision, transition.label, before, by, comment)
+    attempt = Attempt(
+        by=by,
+        mode=workflow.PAPER if paper else ONLINE,
+        comment=comment,
+        given={"password": password, "publication": publication, "paper": paper},
+    )
+    workflow.DECISIONS.perform(transition, decision, attempt)
+    _event(decision, transition.label, attempt.before, by, comment)
     _notify(decision, by)
     return decision
 
@@ -512,7 +283,7 @@ def decision_comment_add(*, decision: Decision, by, kind: str, text: str) -> Dec
         author_name=str(by),
         author_title=title,
         text=text.strip(),
-        created_at=_now(),
+        created_at=clock.now(),
     )
     _event(decision, CommentKind(kind).label, decision.status, by, text.strip())
     _notify(decision, by)

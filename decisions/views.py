@@ -30,6 +30,8 @@ from .forms import (
 )
 from .models import CommentKind, Decision, DecisionAttachment, DecisionCategory, DecisionStatus
 from .selectors import decision_for_record, decisions_total_amounts, record_context
+from .signing import PaperSignature, signature_statement
+from .tasks import record_offer
 
 PAGE_SIZE = 50
 LINES_PREFIX = "lines"
@@ -96,24 +98,15 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such decision record.") from error
     context = record_context(decision)
     user = request.user
+    offer = record_offer(decision, user)
     context.update(
         {
             "can_edit": permissions.can_edit(user, decision),
             "attachment_form": AttachmentForm(),
-            "actions": workflow.available_actions(decision, user),
+            "actions": offer.actions,
             "tampered": tampered(decision),
-            "comment_forms": [
-                (kind, CommentKind(kind).label)
-                for kind in CommentKind.values
-                if workflow.can_comment(decision, user, kind)
-            ],
-            "paper_steps": [
-                t
-                for t in workflow.TRANSITIONS.values()
-                if t.signed and decision.status in t.sources
-            ]
-            if has_role(user, *workflow.PAPER_RECORDERS)
-            else [],
+            "comment_forms": offer.comment_kinds,
+            "paper_steps": offer.paper_steps,
             "events": list(decision.events.all()),
         }
     )
@@ -311,9 +304,7 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "decision": decision,
             "transition": transition,
             "form": form,
-            "statement": services.signature_statement(transition.step)
-            if transition.signed
-            else "",
+            "statement": signature_statement(transition.step) if transition.signed else "",
         },
     )
 
@@ -325,11 +316,12 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "Only the Chief Executive or Monitoring Officer can record a signature made on paper."
         )
     transition = workflow.TRANSITIONS.get(action)
-    if transition is None or not transition.signed:
+    if transition is None or workflow.PAPER not in transition.modes:
         raise Http404("No such step.")
     decision = get_object_or_404(Decision, pk=pk)
-    if decision.status not in transition.sources:
-        raise PermissionDenied(f"Not while the record is {decision.get_status_display().lower()}.")
+    verdict = workflow.check(transition, decision, request.user, mode=workflow.PAPER)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
     form = PaperSignatureForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -339,9 +331,7 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 by=request.user,
                 action=action,
                 comment=data["comment"],
-                paper=services.PaperSignature(
-                    data["name"], data["title"], data["signed_on"], data["scan"]
-                ),
+                paper=PaperSignature(data["name"], data["title"], data["signed_on"], data["scan"]),
             )
         except ValidationError as error:
             add_service_errors(form, error)

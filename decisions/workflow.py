@@ -1,37 +1,50 @@
-"""The decision workflow: one table of transitions (DESIGN §3).
+"""The decision workflow: one table of transitions (DESIGN §3), run by the engine in
+``pcc_grants.transitions``.
 
 For each transition: the states it leaves from, the state it goes to, the roles
-that may perform it, whether it is signed, and what must hold. Every condition
-returns the reason it fails, in words a user can read, or None when it holds.
-Views ask ``available_actions`` what to offer and why not; services call
-``check`` before they change anything. No state changes anywhere else.
+that may take it (online, and on paper for a signed step), what must hold, what the
+person must give, and its effects. Views ask ``check`` and ``available_actions``
+what to offer and why not; ``services.decision_transition`` performs it. No state
+changes anywhere else.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from pcc_grants.roles import Role, user_roles
+from django.core.exceptions import ValidationError
 
-from .content import TAMPERED, tampered
+from funding import services as funding_services
+from funding.models import AllocationStatus
+from pcc_grants.roles import Role, user_roles
+from pcc_grants.transitions import Attempt, Check, Transition, Workflow
+
+from . import clock, publication, signing
+from .content import TAMPERED, content_hash, tampered
 from .models import (
     CommentKind,
     Decision,
     DecisionStatus,
+    PublicationChoice,
+    PublicationDecision,
+    PublicationPart,
     SignOffOutcome,
     SignOffStep,
 )
+from .references import decision_reference_allocate
 
-Condition = Callable[[Decision, object], str | None]
+PAPER = "paper"
+WRONG_PASSWORD = "That is not your password: the signature was not recorded."  # noqa: S105  # nosec B105
+REASON_NEEDED = "Say why: the officer who prepared the record will read it."
+
+# Roles that may record a signature made on paper, for the step it stands for.
+PAPER_RECORDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER})
+ON_PAPER = {
+    "modes": {PAPER: PAPER_RECORDERS},
+    "mode_refusals": {PAPER: "Only the {roles} can record a signature made on paper."},
+}
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the target depends on the publication decision
-    roles: frozenset
-    conditions: tuple[Condition, ...] = ()
+class DecisionTransition(Transition):
     step: str | None = None  # the sign-off step, for signed transitions
     outcome: str | None = None
     comment_required: bool = False
@@ -41,20 +54,20 @@ class Transition:
         return self.step is not None
 
 
-# Conditions ---------------------------------------------------------------------------
+# Conditions: what must hold, each answering why not -------------------------------------
 
 
-def content_intact(decision: Decision, user) -> str | None:
+def content_intact(decision: Decision, attempt: Attempt) -> str | None:
     return TAMPERED if tampered(decision) else None
 
 
-def has_funding_or_no_allocations(decision: Decision, user) -> str | None:
+def has_funding_or_no_allocations(decision: Decision, attempt: Attempt) -> str | None:
     if decision.allocations.exists() and not decision.funding_lines.exists():
         return "The record links allocations but has no funding breakdown."
     return None
 
 
-def financial_comment_given(decision: Decision, user) -> str | None:
+def financial_comment_given(decision: Decision, attempt: Attempt) -> str | None:
     if decision.financial_implications and not _has_comment(decision, CommentKind.FINANCIAL):
         return (
             "The record has financial implications: the Chief Finance Officer must comment first."
@@ -62,57 +75,159 @@ def financial_comment_given(decision: Decision, user) -> str | None:
     return None
 
 
-def legal_comment_given(decision: Decision, user) -> str | None:
+def legal_comment_given(decision: Decision, attempt: Attempt) -> str | None:
     if decision.legal_implications and not _has_comment(decision, CommentKind.LEGAL):
         return "The record has legal implications: the Monitoring Officer must comment first."
     return None
 
 
-def not_the_officer_approver(decision: Decision, user) -> str | None:
+def not_the_officer_approver(decision: Decision, attempt: Attempt) -> str | None:
+    """The signer of the officer approval cannot also take the decision. A signature
+    made on paper names its signer in words, with no account to compare."""
+    if attempt.signer is None:
+        return None
     # Read through all(): a page that prefetched the signatures asks no query more.
     approvals = [
         signoff
         for signoff in decision.signoffs.all()
         if not signoff.void and signoff.step == SignOffStep.OFFICER_APPROVAL
     ]
-    if any(signoff.signer_id == user.pk for signoff in approvals):
+    if any(signoff.signer_id == attempt.signer.pk for signoff in approvals):
         return "You gave the officer approval: someone else must take the decision."
     return None
+
+
+# Conditions about the person rather than the record: a task is not offered to
+# someone they refuse, whatever the record still waits for.
+ABOUT_THE_PERSON = (not_the_officer_approver,)
 
 
 def _has_comment(decision: Decision, kind: str) -> bool:
     return any(c.kind == kind and not c.void for c in decision.comments.all())
 
 
+# Requirements: what the person must give ----------------------------------------------
+
+
+def signature_authenticated(decision: Decision, attempt: Attempt) -> None:
+    """Online, the signer gives their password again; on paper the scan stands for it."""
+    if attempt.mode == PAPER:
+        return
+    if not attempt.by.check_password(attempt.given.get("password") or ""):
+        raise ValidationError({"password": [WRONG_PASSWORD]})
+
+
+def reason_given(decision: Decision, attempt: Attempt) -> None:
+    if not attempt.comment.strip():
+        raise ValidationError({"comment": [REASON_NEEDED]})
+
+
+def publication_choices_valid(decision: Decision, attempt: Attempt) -> None:
+    attempt.given["rows"] = publication.validate_choices(attempt.given.get("publication") or {})
+
+
+# Effects: the work of a transition, in order ------------------------------------------
+
+
+def allocate_reference(decision: Decision, attempt: Attempt) -> None:
+    if not decision.reference:
+        allocated = decision_reference_allocate(decision=decision)
+        decision.reference, decision.slug = allocated.reference, allocated.slug
+
+
+def freeze_content(decision: Decision, attempt: Attempt) -> None:
+    decision.submitted_hash = content_hash(decision)
+
+
+def void_signoffs(decision: Decision, attempt: Attempt) -> None:
+    """A returned record starts again: earlier signatures and comments are kept, void."""
+    for signoff in decision.signoffs.valid():
+        signoff.void, signoff.voided_at, signoff.void_reason = True, clock.now(), attempt.comment
+        signoff.save(update_fields=["void", "voided_at", "void_reason"])
+    decision.comments.filter(void=False).update(void=True)
+    decision.submitted_hash = ""
+
+
+def approve_allocations(decision: Decision, attempt: Attempt) -> None:
+    """The linked allocations become approved under the budget rule: a breach refuses
+    the whole approval."""
+    for allocation in decision.allocations.filter(status=AllocationStatus.PROPOSED):
+        funding_services.allocation_approve(allocation=allocation, by=attempt.by)
+
+
+def sign(decision: Decision, attempt: Attempt) -> None:
+    transition = attempt.transition
+    signing.sign(
+        decision,
+        step=transition.step,
+        outcome=transition.outcome,
+        by=attempt.by,
+        comment=attempt.comment,
+        paper=attempt.given.get("paper"),
+    )
+
+
+def date_the_decision(decision: Decision, attempt: Attempt) -> None:
+    paper = attempt.given.get("paper")
+    decision.decision_date = paper.signed_on if paper else clock.now().date()
+
+
+def record_publication(decision: Decision, attempt: Attempt) -> None:
+    """Keep the choice for each part; withholding the record itself means it is not
+    published, and anything else that it is."""
+    rows = attempt.given["rows"]
+    for row in rows:
+        PublicationDecision.objects.create(
+            decision=decision, decided_by=attempt.by, decided_at=clock.now(), **row
+        )
+    record_choice = next(r["choice"] for r in rows if r["part"] == PublicationPart.RECORD)
+    decision.status = (
+        DecisionStatus.NOT_PUBLISHED
+        if record_choice == PublicationChoice.WITHHOLD
+        else DecisionStatus.PUBLISHED
+    )
+
+
+def publish(decision: Decision, attempt: Attempt) -> None:
+    if decision.status == DecisionStatus.PUBLISHED:
+        publication.publish(decision)
+
+
 # The table ----------------------------------------------------------------------------
 
-SUBMIT = Transition(
+SUBMIT = DecisionTransition(
     name="submit",
     label="Submit for officer approval",
     sources=(DecisionStatus.DRAFT,),
     target=DecisionStatus.AWAITING_OFFICER_APPROVAL,
     roles=frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER}),
     conditions=(has_funding_or_no_allocations,),
+    effects=(allocate_reference, freeze_content),
 )
-OFFICER_APPROVE = Transition(
+OFFICER_APPROVE = DecisionTransition(
     name="officer_approve",
     label="Give officer approval",
     sources=(DecisionStatus.AWAITING_OFFICER_APPROVAL,),
     target=DecisionStatus.AWAITING_DECISION,
     roles=frozenset({Role.CHIEF_EXECUTIVE, Role.CHIEF_FINANCE_OFFICER}),
     conditions=(content_intact,),
+    requirements=(signature_authenticated,),
+    effects=(sign,),
     step=SignOffStep.OFFICER_APPROVAL,
     outcome=SignOffOutcome.APPROVED,
+    **ON_PAPER,
 )
-RETURN = Transition(
+RETURN = DecisionTransition(
     name="return",
     label="Return for changes",
     sources=(DecisionStatus.AWAITING_OFFICER_APPROVAL, DecisionStatus.AWAITING_DECISION),
     target=DecisionStatus.DRAFT,
     roles=frozenset({Role.CHIEF_EXECUTIVE, Role.CHIEF_FINANCE_OFFICER, Role.COMMISSIONER}),
+    requirements=(reason_given,),
+    effects=(void_signoffs,),
     comment_required=True,
 )
-APPROVE = Transition(
+APPROVE = DecisionTransition(
     name="approve",
     label="Approve the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
@@ -124,34 +239,43 @@ APPROVE = Transition(
         financial_comment_given,
         legal_comment_given,
     ),
+    requirements=(signature_authenticated,),
+    effects=(approve_allocations, sign, date_the_decision),
     step=SignOffStep.DECISION,
     outcome=SignOffOutcome.APPROVED,
+    **ON_PAPER,
 )
-REJECT = Transition(
+REJECT = DecisionTransition(
     name="reject",
     label="Reject the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.REJECTED,
     roles=frozenset({Role.COMMISSIONER}),
     conditions=(content_intact, not_the_officer_approver),
+    requirements=(signature_authenticated, reason_given),
+    effects=(sign, date_the_decision),
     step=SignOffStep.DECISION,
     outcome=SignOffOutcome.REJECTED,
     comment_required=True,
+    **ON_PAPER,
 )
-DECIDE_PUBLICATION = Transition(
+DECIDE_PUBLICATION = DecisionTransition(
     name="decide_publication",
     label="Decide publication",
     sources=(DecisionStatus.APPROVED, DecisionStatus.REJECTED),
-    target=None,
+    target=None,  # published or not published: record_publication decides
     roles=frozenset({Role.MONITORING_OFFICER}),
     conditions=(content_intact,),
+    requirements=(signature_authenticated, publication_choices_valid),
+    effects=(sign, record_publication),
+    then=(publish,),
     step=SignOffStep.PUBLICATION,
     outcome=SignOffOutcome.PUBLICATION_DECIDED,
+    **ON_PAPER,
 )
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t for t in (SUBMIT, OFFICER_APPROVE, RETURN, APPROVE, REJECT, DECIDE_PUBLICATION)
-}
+DECISIONS = Workflow((SUBMIT, OFFICER_APPROVE, RETURN, APPROVE, REJECT, DECIDE_PUBLICATION))
+TRANSITIONS: dict[str, DecisionTransition] = DECISIONS.transitions
 
 # Comments are not transitions: they are allowed while a record awaits a signature.
 COMMENT_ROLES = {
@@ -160,61 +284,19 @@ COMMENT_ROLES = {
 }
 COMMENT_STATES = (DecisionStatus.AWAITING_OFFICER_APPROVAL, DecisionStatus.AWAITING_DECISION)
 
-# Roles that may record a signature made on paper, for the step it stands for.
-PAPER_RECORDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER})
 
-
-@dataclass(frozen=True)
-class Check:
-    transition: Transition
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-def check(transition: Transition, decision: Decision, user) -> Check:
+def check(transition: Transition, decision: Decision, user, *, mode: str = "online") -> Check:
     """May ``user`` perform ``transition`` on ``decision`` now? And if not, why not."""
-    if decision.status not in transition.sources:
-        return Check(
-            transition,
-            False,
-            f"Not while the record is {decision.get_status_display().lower()}.",
-        )
-    if not user_roles(user) & transition.roles:
-        names = " or ".join(sorted(role.label for role in transition.roles))
-        return Check(transition, False, f"Only the {names} can do this.")
-    for condition in transition.conditions:
-        reason = condition(decision, user)
-        if reason:
-            return Check(transition, False, reason)
-    return Check(transition, True)
+    return DECISIONS.check(transition, decision, user, mode=mode)
 
 
 def available_actions(decision: Decision, user) -> list[Check]:
     """Every transition that leaves the record's current state, each with its answer,
     so a page can offer what is allowed and say why the rest is not."""
-    return [
-        check(transition, decision, user)
-        for transition in TRANSITIONS.values()
-        if decision.status in transition.sources and user_roles(user) & transition.roles
-    ]
+    return DECISIONS.available(decision, user)
 
 
 def can_comment(decision: Decision, user, kind: str) -> bool:
     """The CFO (financial) or Monitoring Officer (legal) may comment while the record
     awaits a signature."""
     return COMMENT_ROLES[kind] in user_roles(user) and decision.status in COMMENT_STATES
-
-
-def actionable_statuses(user) -> dict[str, list[str]]:
-    """For the dashboard: which statuses the user's roles can move on, by action."""
-    roles = user_roles(user)
-    found: dict[str, list[str]] = {}
-    for transition in TRANSITIONS.values():
-        if transition.name in ("return", "submit") or not roles & transition.roles:
-            continue
-        for status in transition.sources:
-            found.setdefault(status, []).append(transition.label)
-    return found

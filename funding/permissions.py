@@ -3,9 +3,9 @@
 from pcc_grants.permissions import Permission, holds
 from pcc_grants.roles import EDITORS, STAFF_ROLES, Role, user_roles
 
-from .models import Allocation, AllocationStatus, FundingStream
+from . import workflow
+from .models import Allocation, FundingStream
 
-APPROVERS = frozenset({Role.CHIEF_FINANCE_OFFICER, Role.COMMISSIONER})
 POSITION_READERS = STAFF_ROLES | {Role.PANEL_MEMBER}
 
 
@@ -40,27 +40,17 @@ def can_edit_allocation(user, allocation: Allocation) -> Permission:
 
 
 def can_approve_allocation(user, allocation: Allocation) -> Permission:
-    allowed = holds(user, APPROVERS, "approve an allocation")
-    if not allowed:
-        return allowed
-    if allocation.status != AllocationStatus.PROPOSED:
-        return Permission(False, "Only a proposed allocation can be approved.")
-    return _year_open(allocation.funding_stream)
+    return _allowed(workflow.APPROVE, user, allocation)
 
 
 def can_mark_contracted(user, allocation: Allocation) -> Permission:
-    allowed = can_edit_funding(user)
-    if not allowed:
-        return allowed
-    if allocation.status != AllocationStatus.APPROVED:
-        return Permission(False, "Only an approved allocation can be marked contracted.")
-    return _year_open(allocation.funding_stream)
+    return _allowed(workflow.CONTRACT, user, allocation)
 
 
 def can_withdraw(user, allocation: Allocation) -> Permission:
-    allowed = can_edit_funding(user)
-    if not allowed:
-        return allowed
-    if allocation.status == AllocationStatus.WITHDRAWN:
-        return Permission(False, "It is already withdrawn.")
-    return _year_open(allocation.funding_stream)
+    return _allowed(workflow.WITHDRAW, user, allocation)
+
+
+def _allowed(transition, user, allocation: Allocation) -> Permission:
+    verdict = workflow.ALLOCATIONS.check(transition, allocation, user)
+    return Permission(verdict.allowed, verdict.reason)

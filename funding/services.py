@@ -1,10 +1,6 @@
-"""Every write to funding streams and allocations, each inside one transaction.
-
-The budget rule (DESIGN §2): the approved and contracted allocations of a stream,
-plus the budgets handed to its sub-streams, never exceed
-(budget + carried forward) × (1 + tolerance). It is checked with the stream's row
-locked (``select_for_update``), so two people approving at once cannot overspend.
-"""
+"""Every write to funding streams and allocations, each inside one transaction, under
+the budget rule (``budget``) and, for allocation statuses, the workflow table
+(``workflow``)."""
 
 from datetime import date
 from decimal import Decimal
@@ -17,7 +13,17 @@ from commissioning.models import Provider
 from commissioning.services import provider_get_or_create
 from pcc_grants.money import format_money
 from pcc_grants.roles import Role, has_role
+from pcc_grants.transitions import Attempt
 
+from . import workflow
+from .budget import (
+    ZERO,
+    check_budget,
+    children_available,
+    ensure_open,
+    lock_streams,
+    stream_committed,
+)
 from .models import (
     COMMITTED_STATUSES,
     Allocation,
@@ -28,13 +34,6 @@ from .models import (
     PlanTheme,
 )
 
-ZERO = Decimal("0.00")
-
-YEAR_CLOSED = "{year} is closed: its funding streams and allocations can no longer change."
-BUDGET_EXCEEDED = (
-    "{stream} cannot commit {total}: it allows {ceiling}{tbd}, so this is {shortfall} too much."
-)
-BUDGET_TBD = " (its budget is still to be determined)"
 BUDGET_BELOW_COMMITTED = (
     "{stream} already has {committed} committed, more than the {ceiling} this would allow."
 )
@@ -48,11 +47,6 @@ PREVIOUS_NOT_EARLIER = "Last year's stream must be in the year before."
 TOLERANCE_CFO_ONLY = "Only the Chief Finance Officer can set the over-allocation tolerance."
 PERIOD_OUTSIDE_YEAR = "The period must fall within the financial year {year} ({start} to {end})."
 PERIOD_BACKWARDS = "The period must end on or after the day it starts."
-ONLY_PROPOSED_CAN_BE_APPROVED = "Only a proposed allocation can be approved; this one is {status}."
-ONLY_APPROVED_CAN_BE_CONTRACTED = (
-    "Only an approved allocation can be marked contracted; this one is {status}."
-)
-ALREADY_WITHDRAWN = "This allocation is already withdrawn."
 STATUS_CHANGE_BY_ACTION = "Change the status with the approve, contract or withdraw actions."
 
 STREAM_FIELDS = (
@@ -82,53 +76,6 @@ ALLOCATION_FIELDS = (
     "decision_reference",
     "comments",
 )
-
-
-def _ensure_open(year: FinancialYear) -> None:
-    if year.is_closed:
-        raise ValidationError(YEAR_CLOSED.format(year=year.label), code="year_closed")
-
-
-def _lock_streams(*pks: int | None) -> dict[int, FundingStream]:
-    """Lock stream rows, always in primary-key order so that two locks never deadlock."""
-    wanted = sorted({pk for pk in pks if pk})
-    locked = (
-        FundingStream.objects.select_for_update()
-        .select_related("financial_year")
-        .filter(pk__in=wanted)
-        .order_by("pk")
-    )
-    return {stream.pk: stream for stream in locked}
-
-
-def stream_committed(stream: FundingStream, *, excluding: Allocation | None = None) -> Decimal:
-    """Approved and contracted allocations plus what the sub-streams were given."""
-    allocations = stream.allocations.filter(status__in=COMMITTED_STATUSES)
-    if excluding is not None and excluding.pk:
-        allocations = allocations.exclude(pk=excluding.pk)
-    committed = allocations.aggregate(total=Sum("amount"))["total"] or ZERO
-    return committed + _children_available(stream)
-
-
-def _children_available(stream: FundingStream, *, excluding_pk: int | None = None) -> Decimal:
-    children = stream.children.exclude(pk=excluding_pk) if excluding_pk else stream.children
-    totals = children.aggregate(budget=Sum("budget"), carried=Sum("carried_forward"))
-    return (totals["budget"] or ZERO) + (totals["carried"] or ZERO)
-
-
-def _check_budget(stream: FundingStream, *, committed: Decimal) -> None:
-    ceiling = stream.ceiling
-    if committed > ceiling:
-        raise ValidationError(
-            BUDGET_EXCEEDED.format(
-                stream=stream.name,
-                total=format_money(committed),
-                ceiling=format_money(ceiling),
-                tbd=BUDGET_TBD if stream.budget_to_be_determined else "",
-                shortfall=format_money(committed - ceiling),
-            ),
-            code="budget_exceeded",
-        )
 
 
 # Financial years, sources and themes ------------------------------------------------
@@ -212,7 +159,7 @@ def _check_stream_fits(stream: FundingStream) -> None:
             ]
             or ZERO
         )
-        children = _children_available(parent, excluding_pk=stream.pk) + stream.available
+        children = children_available(parent, excluding_pk=stream.pk) + stream.available
         if children + parent_own > parent.available:
             raise ValidationError(
                 {
@@ -243,9 +190,9 @@ def funding_stream_create(
     description: str = "",
 ) -> FundingStream:
     year = FinancialYear.objects.select_for_update().get(pk=financial_year.pk)
-    _ensure_open(year)
+    ensure_open(year)
     if parent is not None:
-        parent = _lock_streams(parent.pk)[parent.pk]
+        parent = lock_streams(parent.pk)[parent.pk]
     stream = FundingStream(
         financial_year=year,
         name=name.strip(),
@@ -273,9 +220,9 @@ def funding_stream_update(*, stream: FundingStream, by, **changes) -> FundingStr
     unknown = set(changes) - set(STREAM_FIELDS)
     if unknown:
         raise TypeError(f"Not a funding stream field: {', '.join(sorted(unknown))}")
-    locked = _lock_streams(stream.pk, changes.get("parent") and changes["parent"].pk)
+    locked = lock_streams(stream.pk, changes.get("parent") and changes["parent"].pk)
     stream = locked[stream.pk]
-    _ensure_open(stream.financial_year)
+    ensure_open(stream.financial_year)
     tolerance_before = stream.over_allocation_tolerance_percent
     for field, value in changes.items():
         setattr(stream, field, value)
@@ -331,8 +278,8 @@ def allocation_create(
     comments: str = "",
 ) -> Allocation:
     """Create an allocation; an approved or contracted one must pass the budget rule."""
-    stream = _lock_streams(funding_stream.pk)[funding_stream.pk]
-    _ensure_open(stream.financial_year)
+    stream = lock_streams(funding_stream.pk)[funding_stream.pk]
+    ensure_open(stream.financial_year)
     allocation = Allocation(
         funding_stream=stream,
         recipient=recipient,
@@ -352,7 +299,7 @@ def allocation_create(
     _validate_period(allocation, stream.financial_year)
     allocation.full_clean()
     if allocation.is_committed:
-        _check_budget(stream, committed=stream_committed(stream) + allocation.amount)
+        check_budget(stream, committed=stream_committed(stream) + allocation.amount)
     allocation._history_user = by
     allocation.save()
     return allocation
@@ -370,19 +317,19 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
     if unknown:
         raise TypeError(f"Not an allocation field: {', '.join(sorted(unknown))}")
     new_stream = changes.get("funding_stream")
-    locked = _lock_streams(allocation.funding_stream_id, new_stream and new_stream.pk)
+    locked = lock_streams(allocation.funding_stream_id, new_stream and new_stream.pk)
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    _ensure_open(locked[allocation.funding_stream_id].financial_year)
+    ensure_open(locked[allocation.funding_stream_id].financial_year)
     for field, value in changes.items():
         setattr(allocation, field, value)
     stream = locked[allocation.funding_stream_id]
     allocation.funding_stream = stream
-    _ensure_open(stream.financial_year)
+    ensure_open(stream.financial_year)
     _validate_period(allocation, stream.financial_year)
     allocation.full_clean()
     if allocation.is_committed:
         committed = stream_committed(stream, excluding=allocation) + allocation.amount
-        _check_budget(stream, committed=committed)
+        check_budget(stream, committed=committed)
     allocation._history_user = by
     allocation.save()
     return allocation
@@ -391,32 +338,26 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
 allocation_update.alters_data = True
 
 
-def _transition(allocation: Allocation, *, by, to: str, allowed_from: tuple, message: str):
-    stream = _lock_streams(allocation.funding_stream_id)[allocation.funding_stream_id]
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
-    _ensure_open(stream.financial_year)
-    if allocation.status not in allowed_from:
-        raise ValidationError(
-            message.format(status=allocation.get_status_display().lower()), code="invalid_status"
-        )
-    return stream, allocation
+def _perform(transition, allocation: Allocation, *, by) -> Allocation:
+    """Take one status step of the table, with the stream and then the allocation
+    locked. Who may take it is asked of the same table by the pages and the admin
+    (``permissions``); a decision's approval takes it for the decision-maker."""
+    stream = lock_streams(allocation.funding_stream_id)[allocation.funding_stream_id]
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("funding_stream__financial_year")
+        .get(pk=allocation.pk)
+    )
+    allocation._history_user = by
+    return workflow.ALLOCATIONS.perform(
+        transition, allocation, Attempt(by=by, given={"stream": stream}), roles=False
+    )
 
 
 @transaction.atomic
 def allocation_approve(*, allocation: Allocation, by) -> Allocation:
     """Approve a proposed allocation under the budget rule, with the stream locked."""
-    stream, allocation = _transition(
-        allocation,
-        by=by,
-        to=AllocationStatus.APPROVED,
-        allowed_from=(AllocationStatus.PROPOSED,),
-        message=ONLY_PROPOSED_CAN_BE_APPROVED,
-    )
-    _check_budget(stream, committed=stream_committed(stream) + allocation.amount)
-    allocation.status = AllocationStatus.APPROVED
-    allocation._history_user = by
-    allocation.save(update_fields=["status", "updated_at"])
-    return allocation
+    return _perform(workflow.APPROVE, allocation, by=by)
 
 
 allocation_approve.alters_data = True
@@ -424,17 +365,7 @@ allocation_approve.alters_data = True
 
 @transaction.atomic
 def allocation_mark_contracted(*, allocation: Allocation, by) -> Allocation:
-    _, allocation = _transition(
-        allocation,
-        by=by,
-        to=AllocationStatus.CONTRACTED,
-        allowed_from=(AllocationStatus.APPROVED,),
-        message=ONLY_APPROVED_CAN_BE_CONTRACTED,
-    )
-    allocation.status = AllocationStatus.CONTRACTED
-    allocation._history_user = by
-    allocation.save(update_fields=["status", "updated_at"])
-    return allocation
+    return _perform(workflow.CONTRACT, allocation, by=by)
 
 
 allocation_mark_contracted.alters_data = True
@@ -442,21 +373,7 @@ allocation_mark_contracted.alters_data = True
 
 @transaction.atomic
 def allocation_withdraw(*, allocation: Allocation, by) -> Allocation:
-    _, allocation = _transition(
-        allocation,
-        by=by,
-        to=AllocationStatus.WITHDRAWN,
-        allowed_from=(
-            AllocationStatus.PROPOSED,
-            AllocationStatus.APPROVED,
-            AllocationStatus.CONTRACTED,
-        ),
-        message=ALREADY_WITHDRAWN,
-    )
-    allocation.status = AllocationStatus.WITHDRAWN
-    allocation._history_user = by
-    allocation.save(update_fields=["status", "updated_at"])
-    return allocation
+    return _perform(workflow.WITHDRAW, allocation, by=by)
 
 
 allocation_withdraw.alters_data = True

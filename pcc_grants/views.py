@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     from commissioning.permissions import can_view_commissioning
     from commissioning.selectors import overdue_returns
-    from decisions.selectors import tasks_for
+    from decisions.tasks import tasks_for
     from funding.permissions import can_view_position
     from funding.selectors import current_financial_year, funding_position
 

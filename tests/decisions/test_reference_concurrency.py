@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from decisions import services
+from decisions import clock, services
 from decisions.models import Decision
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 def test_fifty_threads_get_fifty_distinct_consecutive_references(
     officer, organisation, monkeypatch
 ):
-    monkeypatch.setattr(services, "_today", lambda: date(2016, 8, 10))
+    monkeypatch.setattr(clock, "today", lambda: date(2016, 8, 10))
     drafts = [
         services.decision_create(
             by=officer,
@@ -32,7 +32,7 @@ def test_fifty_threads_get_fifty_distinct_consecutive_references(
     def submit(decision):
         try:
             start.wait()
-            services.decision_reference_allocate(decision=decision)
+            references.decision_reference_allocate(decision=decision)
         except Exception as error:  # noqa: BLE001 - every failure is reported by the test
             failures.append(repr(error))
         finally:

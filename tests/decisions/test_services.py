@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions import services
+from decisions import clock, references, services
 from decisions.models import Decision, DecisionCategory, ReferenceCounter
 from funding.models import Allocation
 
@@ -39,28 +39,28 @@ def test_the_funding_total_is_the_sum_of_the_lines(draft):
 
 
 def test_references_follow_the_series_pattern_and_are_never_reused(draft, officer, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: date(2016, 8, 10))
+    monkeypatch.setattr(clock, "today", lambda: date(2016, 8, 10))
     ReferenceCounter.objects.create(series="commissioner", year=2016, last_number=33)
-    services.decision_reference_allocate(decision=draft)
+    references.decision_reference_allocate(decision=draft)
     draft.refresh_from_db()
     assert (draft.reference, draft.slug) == ("034-2016", "034-2016")
 
     with pytest.raises(ValidationError, match="already has its reference, 034-2016"):
-        services.decision_reference_allocate(decision=draft)
+        references.decision_reference_allocate(decision=draft)
 
     second = services.decision_create(
         by=officer, lead_officer=officer, title="Next", executive_summary="S", decision="D"
     )
-    assert services.decision_reference_allocate(decision=second).reference == "035-2016"
+    assert references.decision_reference_allocate(decision=second).reference == "035-2016"
     second.delete()  # a deleted draft's number is not given again
     third = services.decision_create(
         by=officer, lead_officer=officer, title="Third", executive_summary="S", decision="D"
     )
-    assert services.decision_reference_allocate(decision=third).reference == "036-2016"
+    assert references.decision_reference_allocate(decision=third).reference == "036-2016"
 
 
 def test_the_leicestershire_pattern_and_the_delegated_series(organisation, officer, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: date(2013, 8, 27))
+    monkeypatch.setattr(clock, "today", lambda: date(2013, 8, 27))
     organisation.decision_reference_pattern = "EXE {seq:04d}/{yy}"
     organisation.delegated_reference_pattern = "DEL {seq:03d}/{yy}"
     organisation.save()
@@ -75,7 +75,7 @@ def test_the_leicestershire_pattern_and_the_delegated_series(organisation, offic
             decision="D",
             category=category,
         )
-        return services.decision_reference_allocate(decision=decision)
+        return references.decision_reference_allocate(decision=decision)
 
     executive = new(DecisionCategory.COMMISSIONER)
     delegated = new(DecisionCategory.DELEGATED)
@@ -84,12 +84,12 @@ def test_the_leicestershire_pattern_and_the_delegated_series(organisation, offic
 
 
 def test_a_reference_recorded_from_paper_must_be_unique(draft, officer):
-    services.decision_reference_allocate(decision=draft, reference="EXE 0025/13")
+    references.decision_reference_allocate(decision=draft, reference="EXE 0025/13")
     other = services.decision_create(
         by=officer, lead_officer=officer, title="T", executive_summary="S", decision="D"
     )
     with pytest.raises(ValidationError, match="The reference EXE 0025/13 is already in use."):
-        services.decision_reference_allocate(decision=other, reference="EXE 0025/13")
+        references.decision_reference_allocate(decision=other, reference="EXE 0025/13")
 
 
 def test_only_a_draft_can_change(draft, officer):

@@ -174,7 +174,7 @@ def test_signing_needs_the_signers_password(draft, advance, people):
             action="officer_approve",
             password="guess",
         )
-    assert refused.value.message_dict["password"] == [services.WRONG_PASSWORD]
+    assert refused.value.message_dict["password"] == [workflow.WRONG_PASSWORD]
     assert not SignOff.objects.exists()
 
 
@@ -218,7 +218,7 @@ def test_return_needs_a_reason(draft, advance, people):
     decision = advance(draft, "awaiting_officer_approval")
     with pytest.raises(ValidationError) as refused:
         services.decision_transition(decision=decision, by=people["cfo"], action="return")
-    assert refused.value.message_dict["comment"] == [services.REASON_NEEDED]
+    assert refused.value.message_dict["comment"] == [workflow.REASON_NEEDED]
 
 
 def test_content_changed_behind_the_apps_back_shows_and_blocks(

@@ -14,6 +14,7 @@ from commissioning import services as commissioning
 from commissioning.models import Agreement
 from decisions import services as decision_services
 from decisions.models import Decision
+from decisions.references import decision_reference_allocate
 from funding import services as funding_services
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
@@ -276,7 +277,7 @@ class Command(BaseCommand):
         decision = decision_services.decision_create(
             by=officer, lead_officer=officer, lines=lines, allocations=allocations, **fields
         )
-        return decision_services.decision_reference_allocate(
+        return decision_reference_allocate(
             decision=decision, reference=reference
         )
 

@@ -1,0 +1,135 @@
+"""Who may act next on a record, and on what: answered here once, from the workflow
+table, for the record page, the dashboard and the notifications alike."""
+
+from dataclasses import dataclass
+
+from pcc_grants.roles import user_roles
+from pcc_grants.transitions import Attempt, Check
+
+from . import workflow
+from .models import CommentKind, Decision, DecisionStatus
+
+# The author moves a draft on and any approver can send a record back: neither is a
+# task that the record waits for.
+NOT_TASKS = (workflow.SUBMIT, workflow.RETURN)
+
+
+def _waiting_transitions(decision: Decision):
+    return [
+        transition
+        for transition in workflow.TRANSITIONS.values()
+        if transition not in NOT_TASKS and decision.status in transition.sources
+    ]
+
+
+def _missing_comments(decision: Decision, *, prefetched: bool) -> list[str]:
+    if decision.status not in workflow.COMMENT_STATES:
+        return []
+    comments = decision.comments.all() if prefetched else decision.comments.filter(void=False)
+    given = {c.kind for c in comments if not c.void}
+    return [
+        kind
+        for kind, needed in (
+            (CommentKind.FINANCIAL, decision.financial_implications),
+            (CommentKind.LEGAL, decision.legal_implications),
+        )
+        if needed and kind not in given
+    ]
+
+
+def next_actors(decision: Decision, *, prefetched: bool = False) -> dict[str, set]:
+    """Roles that can move the record on now, each with what they would do."""
+    wanted: dict[str, set] = {}
+    if decision.status == DecisionStatus.DRAFT:
+        return wanted
+    for transition in _waiting_transitions(decision):
+        for role in transition.roles:
+            wanted.setdefault(role.value, set()).add(transition.label.lower())
+    for kind in _missing_comments(decision, prefetched=prefetched):
+        role = workflow.COMMENT_ROLES[kind]
+        wanted.setdefault(role.value, set()).add(CommentKind(kind).label.lower())
+    return wanted
+
+
+def actions_for(decision: Decision, user) -> list[str]:
+    """What this user would do on the record now: the record's waiting steps their
+    roles may take (unless the step refuses them as a person), and the comments
+    their roles are asked for."""
+    roles = user_roles(user)
+    attempt = Attempt(by=user)
+    actions = {
+        transition.label.lower()
+        for transition in _waiting_transitions(decision)
+        if roles & transition.roles
+        and not any(
+            condition(decision, attempt)
+            for condition in transition.conditions
+            if condition in workflow.ABOUT_THE_PERSON
+        )
+    }
+    actions.update(
+        CommentKind(kind).label.lower()
+        for kind in _missing_comments(decision, prefetched=True)
+        if workflow.COMMENT_ROLES[kind] in roles
+    )
+    return sorted(actions)
+
+
+def _statuses_for(user) -> set[str]:
+    roles = user_roles(user)
+    statuses = {
+        status
+        for transition in workflow.TRANSITIONS.values()
+        if transition not in NOT_TASKS and roles & transition.roles
+        for status in transition.sources
+    }
+    if roles & set(workflow.COMMENT_ROLES.values()):
+        statuses.update(workflow.COMMENT_STATES)
+    return statuses
+
+
+def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
+    """Records waiting for something this user can do, with what that is."""
+    statuses = _statuses_for(user)
+    if not statuses:
+        return []
+    candidates = (
+        Decision.objects.filter(status__in=statuses)
+        .prefetch_related("comments", "signoffs")
+        .order_by("updated_at", "pk")[: limit * 3]
+    )
+    tasks = []
+    for decision in candidates:
+        actions = actions_for(decision, user)
+        if actions:
+            tasks.append((decision, actions))
+    return tasks[:limit]
+
+
+@dataclass(frozen=True)
+class RecordOffer:
+    """What the record page offers this user: the steps (each with why not), the
+    comments they may write, and the signed steps they may record as signed on paper."""
+
+    actions: list[Check]
+    comment_kinds: list[tuple[str, str]]
+    paper_steps: list
+
+
+def record_offer(decision: Decision, user) -> RecordOffer:
+    paper_roles = workflow.PAPER_RECORDERS
+    return RecordOffer(
+        actions=workflow.available_actions(decision, user),
+        comment_kinds=[
+            (kind, CommentKind(kind).label)
+            for kind in CommentKind.values
+            if workflow.can_comment(decision, user, kind)
+        ],
+        paper_steps=[
+            transition
+            for transition in workflow.TRANSITIONS.values()
+            if workflow.PAPER in transition.modes and decision.status in transition.sources
+        ]
+        if user_roles(user) & paper_roles
+        else [],
+    )
