@@ -39,18 +39,7 @@ def can_edit_allocation(user, allocation: Allocation) -> Permission:
     return can_edit_funding(user) and _year_open(allocation.funding_stream)
 
 
-def can_approve_allocation(user, allocation: Allocation) -> Permission:
-    return _allowed(workflow.APPROVE, user, allocation)
-
-
-def can_mark_contracted(user, allocation: Allocation) -> Permission:
-    return _allowed(workflow.CONTRACT, user, allocation)
-
-
-def can_withdraw(user, allocation: Allocation) -> Permission:
-    return _allowed(workflow.WITHDRAW, user, allocation)
-
-
-def _allowed(transition, user, allocation: Allocation) -> Permission:
+def can_take(transition, user, allocation: Allocation) -> Permission:
+    """May ``user`` take this status step (``funding.workflow``) on ``allocation``?"""
     verdict = workflow.ALLOCATIONS.check(transition, allocation, user)
     return Permission(verdict.allowed, verdict.reason)

@@ -22,7 +22,7 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import permissions, services
+from . import permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
 from .importers import allocation_export_row, export_allocation_rows, run_import
@@ -190,9 +190,8 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     user = request.user
     actions = [
-        ("approve", "Approve", permissions.can_approve_allocation(user, allocation)),
-        ("contract", "Mark contracted", permissions.can_mark_contracted(user, allocation)),
-        ("withdraw", "Withdraw", permissions.can_withdraw(user, allocation)),
+        (transition.name, transition.label, permissions.can_take(transition, user, allocation))
+        for transition in workflow.ALLOCATIONS
     ]
     return render(
         request,
@@ -263,14 +262,11 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Each status step of the table, performed by its service, and what the message says.
 _ACTIONS = {
-    "approve": (permissions.can_approve_allocation, services.allocation_approve, "approved"),
-    "contract": (
-        permissions.can_mark_contracted,
-        services.allocation_mark_contracted,
-        "marked contracted",
-    ),
-    "withdraw": (permissions.can_withdraw, services.allocation_withdraw, "withdrawn"),
+    workflow.APPROVE.name: (services.allocation_approve, "approved"),
+    workflow.CONTRACT.name: (services.allocation_mark_contracted, "marked contracted"),
+    workflow.WITHDRAW.name: (services.allocation_withdraw, "withdrawn"),
 }
 
 
@@ -278,11 +274,11 @@ _ACTIONS = {
 def allocation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise Http404("No such action.")
-    check, perform, done = _ACTIONS[action]
+    perform, done = _ACTIONS[action]
     allocation = get_object_or_404(
         Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
     )
-    require(check(request.user, allocation))
+    require(permissions.can_take(workflow.ALLOCATIONS[action], request.user, allocation))
     try:
         allocation = perform(allocation=allocation, by=request.user)
     except ValidationError as error:

@@ -277,9 +277,7 @@ class Command(BaseCommand):
         decision = decision_services.decision_create(
             by=officer, lead_officer=officer, lines=lines, allocations=allocations, **fields
         )
-        return decision_reference_allocate(
-            decision=decision, reference=reference
-        )
+        return decision_reference_allocate(decision=decision, reference=reference)
 
     def _user(self, password, username, first, last, job_title, roles, administrator) -> User:
         user, _ = User.objects.update_or_create(
