@@ -97,9 +97,44 @@ def not_the_officer_approver(decision: Decision, attempt: Attempt) -> str | None
     return None
 
 
+AUTHOR_CANNOT_APPROVE = "You prepared this record: someone else must give the officer approval."
+AUTHOR_CANNOT_DECIDE = "You prepared this record: someone else must take the decision."
+SIGNED_ALREADY = (
+    "You have signed this record already ({step}): one person signs at most one step of a "
+    "record."
+)
+
+
+def _authored_by_signer(decision: Decision, attempt: Attempt) -> bool:
+    return attempt.signer is not None and decision.created_by_id == attempt.signer.pk
+
+
+def not_the_author_approving(decision: Decision, attempt: Attempt) -> str | None:
+    return AUTHOR_CANNOT_APPROVE if _authored_by_signer(decision, attempt) else None
+
+
+def not_the_author_deciding(decision: Decision, attempt: Attempt) -> str | None:
+    return AUTHOR_CANNOT_DECIDE if _authored_by_signer(decision, attempt) else None
+
+
+def one_signing_step_each(decision: Decision, attempt: Attempt) -> str | None:
+    """Nobody completes two signing steps of one record, whatever roles they hold."""
+    if attempt.signer is None:
+        return None
+    for signoff in decision.signoffs.all():
+        if not signoff.void and signoff.signer_id == attempt.signer.pk:
+            return SIGNED_ALREADY.format(step=signoff.get_step_display().lower())
+    return None
+
+
 # Conditions about the person rather than the record: a task is not offered to
 # someone they refuse, whatever the record still waits for.
-ABOUT_THE_PERSON = (not_the_officer_approver,)
+ABOUT_THE_PERSON = (
+    not_the_author_approving,
+    not_the_author_deciding,
+    not_the_officer_approver,
+    one_signing_step_each,
+)
 
 
 def _has_comment(decision: Decision, kind: str) -> bool:
@@ -210,7 +245,7 @@ OFFICER_APPROVE = DecisionTransition(
     sources=(DecisionStatus.AWAITING_OFFICER_APPROVAL,),
     target=DecisionStatus.AWAITING_DECISION,
     roles=frozenset({Role.CHIEF_EXECUTIVE, Role.CHIEF_FINANCE_OFFICER}),
-    conditions=(content_intact,),
+    conditions=(content_intact, not_the_author_approving, one_signing_step_each),
     requirements=(signature_authenticated,),
     effects=(sign,),
     step=SignOffStep.OFFICER_APPROVAL,
@@ -235,7 +270,9 @@ APPROVE = DecisionTransition(
     roles=frozenset({Role.COMMISSIONER}),
     conditions=(
         content_intact,
+        not_the_author_deciding,
         not_the_officer_approver,
+        one_signing_step_each,
         financial_comment_given,
         legal_comment_given,
     ),
@@ -251,7 +288,12 @@ REJECT = DecisionTransition(
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.REJECTED,
     roles=frozenset({Role.COMMISSIONER}),
-    conditions=(content_intact, not_the_officer_approver),
+    conditions=(
+        content_intact,
+        not_the_author_deciding,
+        not_the_officer_approver,
+        one_signing_step_each,
+    ),
     requirements=(signature_authenticated, reason_given),
     effects=(sign, date_the_decision),
     step=SignOffStep.DECISION,
@@ -265,7 +307,7 @@ DECIDE_PUBLICATION = DecisionTransition(
     sources=(DecisionStatus.APPROVED, DecisionStatus.REJECTED),
     target=None,  # published or not published: record_publication decides
     roles=frozenset({Role.MONITORING_OFFICER}),
-    conditions=(content_intact,),
+    conditions=(content_intact, one_signing_step_each),
     requirements=(signature_authenticated, publication_choices_valid),
     effects=(sign, record_publication),
     then=(publish,),
