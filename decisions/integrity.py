@@ -7,6 +7,8 @@ by ``manage.py verify_records``.
 import hashlib
 from dataclasses import dataclass, field
 
+from django.core.files.storage import default_storage
+
 from .content import tampered
 from .models import Decision, PublishedDocument
 
@@ -32,10 +34,25 @@ def _file_digest(document: PublishedDocument) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _orphans(known: set[str]) -> list[str]:
+    """Files in the published folder that no published record holds: left by a
+    publication that was interrupted after writing its PDF."""
+    folder = PublishedDocument._meta.get_field("file").upload_to.rstrip("/")
+    try:
+        _, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(f"{folder}/{name}" for name in names if f"{folder}/{name}" not in known)
+
+
 def verify_records() -> IntegrityReport:
-    """Every published PDF matches its stored SHA-256 and size, and no submitted or
-    signed record's content differs from what was submitted or signed."""
+    """Every published PDF matches its stored SHA-256 and size, no published file
+    lacks its record, and no submitted or signed record's content differs from what
+    was submitted or signed."""
     report = IntegrityReport()
+    known = set(PublishedDocument.objects.values_list("file", flat=True))
+    for name in _orphans(known):
+        report.problems.append(f"{name}: a published file with no published record")
     documents = PublishedDocument.objects.select_related("decision").order_by("pk")
     for document in documents.iterator(chunk_size=500):
         report.documents_checked += 1

@@ -41,12 +41,23 @@ def validate_choices(choices: dict[str, dict]) -> list[dict]:
 
 
 def publish(decision: Decision) -> PublishedDocument:
-    """Render the public PDF once and keep it with its SHA-256."""
+    """Render the public PDF once and keep it with its SHA-256. The file is written
+    before the transaction commits; should the transaction then fail, the caller
+    removes it (``remove_unpublished``), and a file left by a crash is named by
+    ``verify_records``."""
     pdf = render_pdf("decisions/public_pdf.html", public_context(decision))
     digest = hashlib.sha256(pdf).hexdigest()
     document = PublishedDocument(
         decision=decision, sha256=digest, size=len(pdf), published_at=clock.now()
     )
     document.file.save(f"{decision.slug}-{digest[:12]}.pdf", ContentFile(pdf), save=False)
+    decision._written_document = document
     document.save()
     return document
+
+
+def remove_unpublished(decision: Decision) -> None:
+    """After a refused or failed publication: the PDF it wrote has no record."""
+    document = getattr(decision, "_written_document", None)
+    if document is not None and document.file:
+        document.file.storage.delete(document.file.name)

@@ -23,6 +23,7 @@ from .models import (
     FundingLine,
 )
 from .notifications import notify_next
+from .publication import remove_unpublished
 from .signing import PaperSignature
 
 ONLY_DRAFTS_CHANGE = "Only a draft can be changed: this record is {status}."
@@ -253,8 +254,12 @@ def decision_transition(
         comment=comment,
         given={"password": password, "publication": publication, "paper": paper},
     )
-    workflow.DECISIONS.perform(transition, decision, attempt)
-    _event(decision, transition.label, attempt.before, by, comment)
+    try:
+        workflow.DECISIONS.perform(transition, decision, attempt)
+        _event(decision, transition.label, attempt.before, by, comment)
+    except BaseException:
+        remove_unpublished(decision)  # this transaction is rolled back
+        raise
     _notify(decision, by)
     return decision
 

@@ -100,8 +100,7 @@ def not_the_officer_approver(decision: Decision, attempt: Attempt) -> str | None
 AUTHOR_CANNOT_APPROVE = "You prepared this record: someone else must give the officer approval."
 AUTHOR_CANNOT_DECIDE = "You prepared this record: someone else must take the decision."
 SIGNED_ALREADY = (
-    "You have signed this record already ({step}): one person signs at most one step of a "
-    "record."
+    "You have signed this record already ({step}): one person signs at most one step of a record."
 )
 
 
