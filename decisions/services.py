@@ -228,7 +228,6 @@ def _notify(decision: Decision, actor) -> None:
     transaction.on_commit(lambda: notify_next(decision.pk, actor.pk if actor else None))
 
 
-@transaction.atomic
 def decision_transition(
     *,
     decision: Decision,
@@ -238,29 +237,43 @@ def decision_transition(
     comment: str = "",
     publication: dict | None = None,
     paper: PaperSignature | None = None,
+    request=None,
 ) -> Decision:
     """Perform one transition of the workflow table, or nothing.
 
     Signed steps re-ask the signer's password (or record a paper signature, by an
-    officer authorised to record one) and keep the SHA-256 of the content signed.
+    officer authorised to record one) and keep the SHA-256 of the content signed;
+    the password is checked before the transaction, so that the sign-in throttle
+    keeps count of a wrong one (``request``, from a page, gives it the address).
     What each step does is its row of the table (``workflow``); every step leaves an
     audit event and tells whoever may act next.
     """
     transition = workflow.TRANSITIONS[action]
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
     attempt = Attempt(
         by=by,
         mode=workflow.PAPER if paper else ONLINE,
         comment=comment,
-        given={"password": password, "publication": publication, "paper": paper},
+        given={"publication": publication, "paper": paper},
     )
+    if transition.signed and attempt.mode == ONLINE:
+        # As the record stands now: it is checked again, locked, before it changes.
+        verdict = workflow.check(transition, Decision.objects.get(pk=decision.pk), by)
+        if not verdict:
+            raise ValidationError(verdict.reason, code="not_allowed")
+        attempt.given["authenticated"] = workflow.step_up(by, password, request)
+    return _perform(transition, decision, attempt)
+
+
+@transaction.atomic
+def _perform(transition, decision: Decision, attempt: Attempt) -> Decision:
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
     try:
         workflow.DECISIONS.perform(transition, decision, attempt)
-        _event(decision, transition.label, attempt.before, by, comment)
+        _event(decision, transition.label, attempt.before, attempt.by, attempt.comment)
     except BaseException:
         remove_unpublished(decision)  # this transaction is rolled back
         raise
-    _notify(decision, by)
+    _notify(decision, attempt.by)
     return decision
 
 

@@ -291,6 +291,7 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 password=form.cleaned_data.get("password", ""),
                 comment=form.cleaned_data["comment"],
                 publication=form.publication() if action == "decide_publication" else None,
+                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -332,6 +333,7 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 action=action,
                 comment=data["comment"],
                 paper=PaperSignature(data["name"], data["title"], data["signed_on"], data["scan"]),
+                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -10,7 +10,9 @@ changes anywhere else.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from funding import services as funding_services
 from funding.models import AllocationStatus
@@ -33,6 +35,10 @@ from .references import decision_reference_allocate
 
 PAPER = "paper"
 WRONG_PASSWORD = "That is not your password: the signature was not recorded."  # noqa: S105  # nosec B105
+SIGNING_PAUSED = (
+    "Too many wrong passwords: signing and sign-in are paused for this account from your "
+    "network. Wait and try again."
+)
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 
 # Roles that may record a signature made on paper, for the step it stands for.
@@ -144,11 +150,31 @@ def _has_comment(decision: Decision, kind: str) -> bool:
 
 
 def signature_authenticated(decision: Decision, attempt: Attempt) -> None:
-    """Online, the signer gives their password again; on paper the scan stands for it."""
-    if attempt.mode == PAPER:
-        return
-    if not attempt.by.check_password(attempt.given.get("password") or ""):
+    """Online, the signer has just given their password again (``step_up``); on paper
+    the scan stands for it."""
+    if attempt.mode != PAPER and not attempt.given.get("authenticated"):
         raise ValidationError({"password": [WRONG_PASSWORD]})
+
+
+def step_up(user, password: str, request: HttpRequest | None) -> bool:
+    """Re-ask the signer's password through ``authenticate()`` with the request, so the
+    sign-in throttle counts a wrong one against the same limit as a failed sign-in,
+    and once the limit is reached signing pauses as sign-in does. Called outside the
+    signing transaction, so that a failure is counted even though nothing is signed."""
+    request = request or _request_from_no_browser()
+    signer = authenticate(request, username=user.get_username(), password=password or "")
+    if getattr(request, "axes_locked_out", False):
+        raise ValidationError({"password": [SIGNING_PAUSED]})
+    if signer is None or signer.pk != user.pk:
+        raise ValidationError({"password": [WRONG_PASSWORD]})
+    return True
+
+
+def _request_from_no_browser() -> HttpRequest:
+    """A signature made from a command or a script is counted as from this machine."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    return request
 
 
 def reason_given(decision: Decision, attempt: Attempt) -> None:

@@ -209,9 +209,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-if env_bool("TRUST_X_FORWARDED_PROTO", False):
-    # Behind the same proxy, the client's address is the first X-Forwarded-For.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address comes from X-Forwarded-For only behind that many trusted
+# proxies (pcc_grants/clients.py); by default, from the socket alone.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "pcc_grants.clients.client_ip"
 
 # Uploads: the upload handlers stream anything larger to disk; the per-field
 # limits are enforced by the upload validators.

@@ -169,3 +169,46 @@ def test_no_page_carries_an_inline_script(answers):
             html = response.content.decode()
             scripts = html.count("<script")
             assert scripts == html.count("<script src="), f"{kind} has an inline script"
+
+
+# The client's address behind a proxy ------------------------------------------------
+
+
+def test_behind_a_load_balancer_each_client_is_throttled_on_its_own_address(
+    client, officer, make_user, password, settings
+):
+    """Reported: behind a load balancer every client had one address, so anyone could
+    lock the Commissioner out with five guesses."""
+    settings.PROXY_COUNT = 1
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = {**balancer, "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/accounts/login/", {"username": "officer", "password": f"guess {attempt}"}, **attacker
+        )
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "officer", "password": password}, **attacker
+        ).status_code
+        == 429
+    )
+    # The officer, at another address behind the same balancer, still signs in.
+    officer_at_desk = {**balancer, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    response = client.post(
+        "/accounts/login/", {"username": "officer", "password": password}, **officer_at_desk
+    )
+    assert response.status_code == 302
+
+
+def test_a_forged_forwarded_address_is_not_believed(settings):
+    from django.test import RequestFactory
+
+    from pcc_grants.clients import client_ip
+
+    forged = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7", REMOTE_ADDR="10.0.0.2"
+    )
+    settings.PROXY_COUNT = 0
+    assert client_ip(forged) == "10.0.0.2"  # no proxy trusted: the socket's address
+    settings.PROXY_COUNT = 1
+    assert client_ip(forged) == "198.51.100.7"  # what the balancer saw, not the forgery
