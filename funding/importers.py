@@ -17,12 +17,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from commissioning.models import CommissioningRoute, Provider
-from commissioning.services import provider_get_or_create
 from pcc_grants.forms import TEXT_MAX_LENGTH
 from pcc_grants.money import format_money, parse_money
 from pcc_grants.years import financial_year_label
 
-from . import services
+from . import naming, services
 from .models import (
     Allocation,
     AllocationStatus,
@@ -461,7 +460,7 @@ def _import_funding_row(row: _Row, *, by, years: dict[int, FinancialYear]) -> Pl
         financial_year__start_year=start_year - 1, name__iexact=name
     ).first()
     fields = {
-        "source": services.funding_source_get_or_create(name=source_name) if source_name else None,
+        "source": naming.source_named(source_name),
         "budget": budget,
         "carried_forward": carried_forward,
         "ring_fenced": ring_fenced,
@@ -528,14 +527,14 @@ def _import_allocation_row(
     allocation = services.allocation_create(
         by=by,
         funding_stream=stream,
-        recipient=provider_get_or_create(name=recipient_name) if recipient_name else None,
+        recipient=naming.recipient_named(recipient_name),
         title=title,
         amount=amount,
         status=status_text,
         period_start=period_start,
         period_end=period_end,
         indicative=indicative,
-        theme=services.plan_theme_get_or_create(name=theme_name) if theme_name else None,
+        theme=naming.theme_named(theme_name),
         route=route.value if route else "",
         decision_reference=decision_reference,
         comments=comments,

@@ -14,7 +14,7 @@ from commissioning import services as commissioning
 from commissioning.models import Agreement
 from decisions import services as decision_services
 from decisions.models import Decision
-from funding import services as funding_services
+from funding import naming as funding_services
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
 from pcc_grants.demo.commissioning import AGREEMENTS, PROVIDERS
