@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -195,9 +194,8 @@ def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpRespo
             if line.cleaned_data.get("item") and not line.cleaned_data.get("DELETE")
         ]
         fields = {name: form.cleaned_data[name] for name in services.DECISION_FIELDS}
-        references = re.split(r"[\s,;]+", form.cleaned_data["allocation_references"])
         try:
-            allocations = services.resolve_allocations(references)
+            allocations = services.resolve_allocations(form.cleaned_data["allocation_references"])
             if decision is None:
                 decision = services.decision_create(
                     by=request.user, lines=lines, allocations=allocations, **fields
