@@ -12,6 +12,7 @@ from .models import (
     ProviderContact,
     Rag,
 )
+from .services import AGREEMENT_FIELDS, PROVIDER_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,18 +27,7 @@ def _helper() -> FormHelper:
 class ProviderForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Provider
-        fields = [
-            "name",
-            "provider_type",
-            "charity_number",
-            "company_number",
-            "local_authority_code",
-            "address",
-            "postcode",
-            "is_vcse",
-            "is_sme",
-            "is_active",
-        ]
+        fields = PROVIDER_FIELDS
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -68,24 +58,7 @@ class AgreementForm(BoundedInputMixin, forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "reference",
-            "provider",
-            "route",
-            "title",
-            "description",
-            "total_value",
-            "annual_value",
-            "start_date",
-            "end_date",
-            "review_date",
-            "status",
-            "match_funding",
-            "co_funders",
-            "monitoring_frequency",
-            "single_tender_ground",
-            "single_tender_justification",
-        ]
+        fields = AGREEMENT_FIELDS
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,

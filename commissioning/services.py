@@ -58,6 +58,8 @@ OTHER_PROVIDERS_ALLOCATIONS = (
 RECEIVED_IN_FUTURE = "The received date cannot be in the future."
 RECEIVED_BEFORE_PERIOD = "The return cannot have been received before its period began."
 
+# The fields of an agreement and of a provider that a person fills in, in the order
+# their forms show them (the forms take these lists as they are).
 AGREEMENT_FIELDS = (
     "reference",
     "provider",
@@ -72,9 +74,9 @@ AGREEMENT_FIELDS = (
     "status",
     "match_funding",
     "co_funders",
+    "monitoring_frequency",
     "single_tender_ground",
     "single_tender_justification",
-    "monitoring_frequency",
 )
 PROVIDER_FIELDS = (
     "name",

@@ -16,6 +16,7 @@ from pcc_grants.query import as_id, int_param, search_text
 from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services
+from .filters import AgreementFilter
 from .forms import (
     AgreementForm,
     ContactFormSet,
@@ -29,8 +30,6 @@ from .forms import (
 from .models import (
     Agreement,
     AgreementDocument,
-    AgreementStatus,
-    CommissioningRoute,
     MonitoringReturn,
     Provider,
     ProviderType,
@@ -167,32 +166,16 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
-    agreements = Agreement.objects.for_list()
-    route = request.GET.get("route", "")
-    if route in CommissioningRoute.values:
-        agreements = agreements.filter(route=route)
-    status = request.GET.get("status", "")
-    if status in AgreementStatus.values:
-        agreements = agreements.filter(status=status)
-    search = search_text(request)
-    if search:
-        agreements = agreements.filter(
-            Q(reference__icontains=search)
-            | Q(title__icontains=search)
-            | Q(provider__name__icontains=search)
-        )
+    filterset = AgreementFilter(request.GET or None, queryset=Agreement.objects.for_list())
+    agreements = filterset.qs
     return render(
         request,
         "commissioning/agreement_list.html",
         {
+            "filter": filterset,
             "page": page_of(agreements, request.GET.get("page"), PAGE_SIZE),
             "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
             "query": _query_without_page(request),
-            "routes": CommissioningRoute.choices,
-            "statuses": AgreementStatus.choices,
-            "route": route,
-            "status": status,
-            "search": search,
             "can_edit": permissions.can_edit_commissioning(request.user),
         },
     )

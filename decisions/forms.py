@@ -1,8 +1,7 @@
-import re
-
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from funding.models import parse_allocation_references
 from pcc_grants.forms import (
     BoundedFormSet,
     BoundedInputMixin,
@@ -15,6 +14,7 @@ from pcc_grants.roles import STAFF_ROLES
 from pcc_grants.uploads import check_upload
 
 from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice, PublicationPart
+from .services import ALLOCATION_UNKNOWN
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,13 +36,6 @@ SECTIONS = (
     ),
     ("Supporting information", ["supporting_information", "significant_public_interest"]),
 )
-
-ALLOCATION_UNKNOWN = "There is no allocation {reference}."
-# An allocation's number is a database integer, at most 2^63 - 1 (19 digits): anything
-# longer or not made of the digits 0-9 names no allocation, and is refused here before
-# a query the database or its driver would fail on.
-_ALLOCATION_NUMBER = re.compile(r"[0-9]{1,19}")
-_LARGEST_ALLOCATION_NUMBER = 2**63 - 1
 
 
 class DecisionForm(BoundedInputMixin, forms.ModelForm):
@@ -87,22 +80,18 @@ class DecisionForm(BoundedInputMixin, forms.ModelForm):
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
-    def clean_allocation_references(self):
-        text = self.cleaned_data["allocation_references"]
-        unknown = []
-        for reference in re.split(r"[\s,;]+", text):
-            reference = reference.strip().upper()
-            if not reference:
-                continue
-            number = reference.removeprefix("A")
-            if (
-                not _ALLOCATION_NUMBER.fullmatch(number)
-                or int(number) > _LARGEST_ALLOCATION_NUMBER
-            ):
-                unknown.append(ALLOCATION_UNKNOWN.format(reference=reference[:30]))
+    def clean_allocation_references(self) -> list[str]:
+        """The references typed, in capitals; those that can name no allocation are
+        refused here, and the service refuses those that name none."""
+        references = parse_allocation_references(self.cleaned_data["allocation_references"])
+        unknown = [
+            ALLOCATION_UNKNOWN.format(reference=reference[:30])
+            for reference, pk in references
+            if pk is None
+        ]
         if unknown:
             raise forms.ValidationError(unknown[:10])
-        return text
+        return [reference for reference, _ in references]
 
     def _post_clean(self):
         # The service validates the record (implications need details) and saves it.

@@ -92,10 +92,10 @@ def resolve_allocations(references: Iterable[str]) -> list[Allocation]:
         text = reference.strip().upper()
         if not text:
             continue
-        number = text.removeprefix("A")
-        if not number.isdigit():
+        pk = Allocation.pk_from_reference(text)
+        if pk is None:
             raise ValidationError({"allocations": [ALLOCATION_UNKNOWN.format(reference=text)]})
-        wanted[int(number)] = text
+        wanted[pk] = text
     found = {
         allocation.pk: allocation
         for allocation in Allocation.objects.select_related("decision").filter(pk__in=wanted)

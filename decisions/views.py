@@ -1,9 +1,7 @@
-import re
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.forms import BooleanField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +12,12 @@ from pcc_grants.money import parse_money
 from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
-from pcc_grants.query import int_param, search_text, year_param
 from pcc_grants.roles import has_role
 from pcc_grants.uploads import document_response, upload_from_form
 
 from . import permissions, services, workflow
 from .content import tampered
+from .filters import DecisionFilter
 from .forms import (
     ActionForm,
     AttachmentForm,
@@ -28,7 +26,7 @@ from .forms import (
     FundingLineFormSet,
     PaperSignatureForm,
 )
-from .models import CommentKind, Decision, DecisionAttachment, DecisionCategory, DecisionStatus
+from .models import CommentKind, Decision, DecisionAttachment
 from .selectors import decision_for_record, decisions_total_amounts, record_context
 from .signing import PaperSignature, signature_statement
 from .tasks import record_offer
@@ -40,50 +38,18 @@ LINES_PREFIX = "lines"
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_decisions(request.user))
-    decisions = decisions_total_amounts(Decision.objects.for_list())
-    status = request.GET.get("status", "")
-    if status in DecisionStatus.values:
-        decisions = decisions.filter(status=status)
-    category = request.GET.get("category", "")
-    if category in DecisionCategory.values:
-        decisions = decisions.filter(category=category)
-    year = year_param(request)
-    if year:
-        decisions = decisions.filter(
-            Q(decision_date__year=year) | Q(decision_date__isnull=True, created_at__year=year)
-        )
-    officer = int_param(request, "lead_officer")
-    if officer:
-        decisions = decisions.filter(lead_officer_id=officer)
-    search = search_text(request)
-    if search:
-        decisions = decisions.filter(
-            Q(reference__icontains=search)
-            | Q(title__icontains=search)
-            | Q(executive_summary__icontains=search)
-        )
+    filterset = DecisionFilter(
+        request.GET or None, queryset=decisions_total_amounts(Decision.objects.for_list())
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    from pcc_grants.models import User
-
     return render(
         request,
         "decisions/decision_list.html",
         {
-            "page": page_of(decisions, request.GET.get("page"), PAGE_SIZE),
+            "filter": filterset,
+            "page": page_of(filterset.qs, request.GET.get("page"), PAGE_SIZE),
             "query": query.urlencode(),
-            "statuses": DecisionStatus.choices,
-            "categories": DecisionCategory.choices,
-            "officers": User.objects.filter(
-                pk__in=Decision.objects.order_by().values("lead_officer")
-            ).order_by("first_name"),
-            "filters": {
-                "status": status,
-                "category": category,
-                "year": year,
-                "lead_officer": officer,
-                "q": search,
-            },
             "can_draft": permissions.can_draft(request.user),
         },
     )
@@ -188,9 +154,8 @@ def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpRespo
             if line.cleaned_data.get("item") and not line.cleaned_data.get("DELETE")
         ]
         fields = {name: form.cleaned_data[name] for name in services.DECISION_FIELDS}
-        references = re.split(r"[\s,;]+", form.cleaned_data["allocation_references"])
         try:
-            allocations = services.resolve_allocations(references)
+            allocations = services.resolve_allocations(form.cleaned_data["allocation_references"])
             if decision is None:
                 decision = services.decision_create(
                     by=request.user, lines=lines, allocations=allocations, **fields

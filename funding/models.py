@@ -13,6 +13,13 @@ from pcc_grants.money import MAX_DIGITS
 from pcc_grants.years import financial_year_label
 
 _YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*$")
+# Allocation references typed in a box are separated by commas, semicolons or spaces.
+_REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
+# An allocation's number is a database integer, at most 2^63 - 1 (19 digits): anything
+# longer or not made of the digits 0-9 names no allocation, and is refused before a
+# query the database or its driver would fail on.
+_ALLOCATION_NUMBER = re.compile(r"[0-9]{1,19}")
+_LARGEST_ALLOCATION_NUMBER = 2**63 - 1
 
 
 def money_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
@@ -294,6 +301,15 @@ class Allocation(models.Model):
     def reference(self) -> str:
         return f"A{self.pk:06d}"
 
+    @staticmethod
+    def pk_from_reference(reference: str) -> int | None:
+        """The number of the allocation a reference names (``A000012``, ``a12`` or
+        ``12``), or None if it can name none."""
+        number = reference.strip().upper().removeprefix("A")
+        if not _ALLOCATION_NUMBER.fullmatch(number) or int(number) > _LARGEST_ALLOCATION_NUMBER:
+            return None
+        return int(number)
+
     @property
     def recipient_name(self) -> str:
         return self.recipient.name if self.recipient_id else "Unnamed pot"
@@ -301,3 +317,14 @@ class Allocation(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.status in COMMITTED_STATUSES
+
+
+def parse_allocation_references(text: str) -> list[tuple[str, int | None]]:
+    """The references typed in ``text`` (``A000012, a12; 12``), each in capitals with
+    the number of the allocation it names, or None if it can name none."""
+    references = (piece.upper() for piece in _REFERENCE_SEPARATORS.split(text))
+    return [
+        (reference, Allocation.pk_from_reference(reference))
+        for reference in references
+        if reference
+    ]

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Sum
 
 from commissioning.models import Provider
-from commissioning.services import provider_get_or_create
 from pcc_grants.money import format_money
 from pcc_grants.roles import Role, has_role
 from pcc_grants.transitions import Attempt
@@ -377,54 +376,3 @@ def allocation_withdraw(*, allocation: Allocation, by) -> Allocation:
 
 
 allocation_withdraw.alters_data = True
-
-
-# Forms and imports name sources, recipients and themes by text --------------------
-
-
-@transaction.atomic
-def funding_stream_create_for_year(
-    *, by, start_year: int, source_name: str = "", **fields
-) -> FundingStream:
-    """Create a stream in the year starting ``start_year`` (recorded if new), with its
-    source named by text (recorded if new). Nothing is kept if the stream is refused."""
-    year = financial_year_get_or_create(start_year=start_year)
-    source = funding_source_get_or_create(name=source_name) if source_name.strip() else None
-    return funding_stream_create(by=by, financial_year=year, source=source, **fields)
-
-
-funding_stream_create_for_year.alters_data = True
-
-
-@transaction.atomic
-def funding_stream_update_named(
-    *, stream: FundingStream, by, source_name: str = "", **changes
-) -> FundingStream:
-    source = funding_source_get_or_create(name=source_name) if source_name.strip() else None
-    return funding_stream_update(stream=stream, by=by, source=source, **changes)
-
-
-funding_stream_update_named.alters_data = True
-
-
-@transaction.atomic
-def allocation_save_named(
-    *,
-    by,
-    allocation: Allocation | None = None,
-    recipient_name: str = "",
-    theme_name: str = "",
-    **fields,
-) -> Allocation:
-    """Create (``allocation`` None) or update an allocation whose recipient and theme
-    are named by text: unknown names are recorded, and nothing is kept on refusal."""
-    fields["recipient"] = (
-        provider_get_or_create(name=recipient_name) if recipient_name.strip() else None
-    )
-    fields["theme"] = plan_theme_get_or_create(name=theme_name) if theme_name.strip() else None
-    if allocation is None:
-        return allocation_create(by=by, **fields)
-    return allocation_update(allocation=allocation, by=by, **fields)
-
-
-allocation_save_named.alters_data = True

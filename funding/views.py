@@ -22,7 +22,7 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import permissions, services, workflow
+from . import naming, permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
 from .importers import allocation_export_row, export_allocation_rows, run_import
@@ -113,7 +113,7 @@ def stream_create(request: HttpRequest) -> HttpResponse:
         if fields["over_allocation_tolerance_percent"] is None:
             del fields["over_allocation_tolerance_percent"]
         try:
-            stream = services.funding_stream_create_for_year(
+            stream = naming.funding_stream_create_for_year(
                 by=request.user,
                 start_year=form.cleaned_data["financial_year"],
                 source_name=form.cleaned_data["source"],
@@ -134,7 +134,7 @@ def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = _stream_fields(form.cleaned_data)
         try:
-            services.funding_stream_update_named(
+            naming.funding_stream_update_named(
                 stream=stream, by=request.user, source_name=form.cleaned_data["source"], **fields
             )
         except ValidationError as error:
@@ -223,7 +223,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
     form = AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            allocation = services.allocation_save_named(
+            allocation = naming.allocation_save_named(
                 by=request.user,
                 recipient_name=form.cleaned_data["recipient_name"],
                 theme_name=form.cleaned_data["theme_name"],
@@ -245,7 +245,7 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AllocationForm(request.POST or None, instance=allocation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.allocation_save_named(
+            naming.allocation_save_named(
                 by=request.user,
                 allocation=allocation,
                 recipient_name=form.cleaned_data["recipient_name"],

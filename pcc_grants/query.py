@@ -10,9 +10,14 @@ from django.http import HttpRequest
 SEARCH_LIMIT = 200
 
 
+def as_search(value: str | None) -> str:
+    """``value`` without NUL bytes, trimmed and at most 200 characters."""
+    return (value or "").replace("\x00", "").strip()[:SEARCH_LIMIT]
+
+
 def search_text(request: HttpRequest, name: str = "q") -> str:
     """The search box's text, without NUL bytes, trimmed and at most 200 characters."""
-    return request.GET.get(name, "").replace("\x00", "").strip()[:SEARCH_LIMIT]
+    return as_search(request.GET.get(name, ""))
 
 
 def as_id(value: str | None) -> int | None:
@@ -27,7 +32,12 @@ def int_param(request: HttpRequest, name: str) -> int | None:
     return as_id(request.GET.get(name))
 
 
+def as_year(value: str | None) -> int | None:
+    """``value`` as a four-digit calendar year, or None if it is not one."""
+    year = as_id(value)
+    return year if year is not None and 1000 <= year <= 9999 else None
+
+
 def year_param(request: HttpRequest, name: str = "year") -> int | None:
     """A four-digit calendar year, or None."""
-    year = as_id(request.GET.get(name))
-    return year if year is not None and 1000 <= year <= 9999 else None
+    return as_year(request.GET.get(name))

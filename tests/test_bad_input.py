@@ -37,7 +37,7 @@ from commissioning.models import (
 from decisions import services as decision_services
 from decisions.forms import ALLOCATION_UNKNOWN
 from decisions.models import Decision
-from funding import importers
+from funding import importers, spreadsheets
 from funding.models import Allocation, FundingStream
 from pcc_grants.forms import (
     DATE_OUT_OF_RANGE,
@@ -1141,38 +1141,38 @@ CASES = [
         "import-pdf-renamed-csv",
         import_file(files.PDF, "allocations.csv"),
         "row 1.",
-        importers.LOOKS_LIKE.format(kind="a PDF document"),
+        spreadsheets.LOOKS_LIKE.format(kind="a PDF document"),
     ),
     refused(
         "import-png-renamed-xlsx",
         import_file(files.PNG, "allocations.xlsx"),
         "row 1.",
-        importers.LOOKS_LIKE.format(kind="a PNG image"),
+        spreadsheets.LOOKS_LIKE.format(kind="a PNG image"),
     ),
     refused(
         "import-exe-renamed-csv",
         import_file(files.EXE, "allocations.csv"),
         "row 1.",
-        importers.LOOKS_LIKE.format(kind="a Windows program"),
+        spreadsheets.LOOKS_LIKE.format(kind="a Windows program"),
     ),
     refused(
         "import-old-xls-renamed-xlsx",
         import_file(files.OLD_XLS, "allocations.xlsx"),
         "row 1.",
-        importers.OLD_EXCEL,
+        spreadsheets.OLD_EXCEL,
     ),
     refused(
         "import-zip-bomb-xlsx-300-megabytes",
         import_file(files.zip_bomb_xlsx(), "allocations.xlsx"),
         "row 1.",
-        importers.WORKBOOK_TOO_BIG,
+        spreadsheets.WORKBOOK_TOO_BIG,
         seconds=2,
     ),
     refused(
         "import-zip-bomb-xlsx-declaring-4-kilobytes",
         import_file(files.lying_zip_bomb_xlsx(), "allocations.xlsx"),
         "row 1.",
-        importers.NOT_READABLE,
+        spreadsheets.NOT_READABLE,
         seconds=2,
     ),
     refused(
@@ -1181,14 +1181,14 @@ CASES = [
             files.sparse_sheet_xlsx(list(importers.ALLOCATION_COLUMNS)), "allocations.xlsx"
         ),
         "row 1.",
-        importers.TOO_MANY_ROWS.format(limit=f"{importers.MAX_ROWS:,}"),
+        spreadsheets.TOO_MANY_ROWS.format(limit=f"{spreadsheets.MAX_ROWS:,}"),
         seconds=10,
     ),
     refused(
         "import-utf16-csv",
         import_file(allocations_csv(GOOD_ALLOCATION).decode().encode("utf-16")),
         "row 1.",
-        importers.UTF16,
+        spreadsheets.UTF16,
     ),
     refused(
         "import-latin1-pound-sign",
@@ -1198,7 +1198,7 @@ CASES = [
             .encode("latin-1")
         ),
         "row 3.",
-        importers.NOT_UTF8.format(row=3),
+        spreadsheets.NOT_UTF8.format(row=3),
     ),
     refused(
         "import-formula-in-amount",
@@ -1208,7 +1208,7 @@ CASES = [
     ),
     refused("import-empty-file", import_file(b""), "form.file", EMPTY_UPLOAD),
     refused(
-        "import-blank-lines-only", import_file(b" \r\n\r\n  \n"), "row 1.", importers.EMPTY_FILE
+        "import-blank-lines-only", import_file(b" \r\n\r\n  \n"), "row 1.", spreadsheets.EMPTY_FILE
     ),
     refused(
         "import-header-only", import_file(allocations_csv()), "row 2.", importers.NO_DATA_ROWS
@@ -1370,7 +1370,7 @@ CASES = [
         "command-empty-file",
         command("import_allocations", b""),
         "stderr",
-        "row 1: " + importers.EMPTY_FILE,
+        "row 1: " + spreadsheets.EMPTY_FILE,
     ),
     refused(
         "command-latin1-pound-sign",
@@ -1378,7 +1378,7 @@ CASES = [
             "import_funding", funding_csv("2016/17,Victims,,£1000,,,,,").decode().encode("cp1252")
         ),
         "stderr",
-        "row 2: " + importers.NOT_UTF8.format(row=2),
+        "row 2: " + spreadsheets.NOT_UTF8.format(row=2),
     ),
 ]
 

@@ -15,7 +15,7 @@ from commissioning.models import Agreement
 from decisions import services as decision_services
 from decisions.models import Decision
 from decisions.references import decision_reference_allocate
-from funding import services as funding_services
+from funding import naming
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
 from pcc_grants.demo.commissioning import AGREEMENTS, PROVIDERS
@@ -161,7 +161,7 @@ class Command(BaseCommand):
         if not Decision.objects.filter(reference=DURHAM_034_2016["reference"]).exists():
             stream = FundingStream.objects.filter(
                 financial_year__start_year=2016, name="Community Safety Fund"
-            ).first() or funding_services.funding_stream_create_for_year(
+            ).first() or naming.funding_stream_create_for_year(
                 by=None,
                 start_year=2016,
                 name="Community Safety Fund",
@@ -171,7 +171,7 @@ class Command(BaseCommand):
                 "projects. The budget is set for the demonstration: the seed documents do "
                 "not give the 2016/17 figure.",
             )
-            allocation = funding_services.allocation_save_named(
+            allocation = naming.allocation_save_named(
                 by=None,
                 funding_stream=stream,
                 recipient_name="Community Peer Mentors Project",
@@ -245,7 +245,7 @@ class Command(BaseCommand):
                 continue
             fields = {k: v for k, v in data.items() if k not in ("lines", "allocation")}
             planned = data["allocation"]
-            allocation = funding_services.allocation_save_named(
+            allocation = naming.allocation_save_named(
                 by=users["officer"],
                 funding_stream=FundingStream.objects.get(
                     financial_year__start_year=2015, name=planned["stream"]
