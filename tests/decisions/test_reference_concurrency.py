@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from decisions import clock, services
+from decisions import clock, references, services
 from decisions.models import Decision
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -45,5 +45,5 @@ def test_fifty_threads_get_fifty_distinct_consecutive_references(
         thread.join(timeout=120)
 
     assert failures == []
-    references = sorted(Decision.objects.values_list("reference", flat=True))
-    assert references == [f"{n:03d}-2016" for n in range(1, 51)]
+    given = sorted(Decision.objects.values_list("reference", flat=True))
+    assert given == [f"{n:03d}-2016" for n in range(1, 51)]
