@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
+from pcc_grants.records import find_or_create
 from pcc_grants.uploads import store_document
 
 from .models import (
@@ -178,11 +179,13 @@ provider_update.alters_data = True
 
 @transaction.atomic
 def provider_get_or_create(*, name: str) -> Provider:
-    """The provider of that name, ignoring case and punctuation; recorded if unknown."""
-    existing = Provider.objects.filter(normalised_name=normalise_name(name)).first()
-    if existing:
-        return existing
-    return _save_provider(Provider(name=name), None)
+    """The provider of that name, ignoring case and punctuation; recorded if unknown,
+    once however many ask for it at the same moment."""
+    normalised = normalise_name(name)
+    return find_or_create(
+        lambda: Provider.objects.filter(normalised_name=normalised).first(),
+        lambda: _save_provider(Provider(name=name), None),
+    )
 
 
 provider_get_or_create.alters_data = True

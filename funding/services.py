@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from commissioning.models import Provider
 from pcc_grants.money import format_money
+from pcc_grants.records import find_or_create
 from pcc_grants.roles import Role, has_role
 from pcc_grants.transitions import Attempt
 
@@ -81,8 +82,10 @@ ALLOCATION_FIELDS = (
 
 
 def financial_year_get_or_create(*, start_year: int) -> FinancialYear:
-    year, _ = FinancialYear.objects.get_or_create(start_year=start_year)
-    return year
+    return find_or_create(
+        lambda: FinancialYear.objects.filter(start_year=start_year).first(),
+        lambda: FinancialYear.objects.create(start_year=start_year),
+    )
 
 
 @transaction.atomic
@@ -97,13 +100,19 @@ financial_year_close.alters_data = True
 
 
 def funding_source_get_or_create(*, name: str) -> FundingSource:
-    existing = FundingSource.objects.filter(name__iexact=name.strip()).first()
-    return existing or FundingSource.objects.create(name=name.strip())
+    name = name.strip()
+    return find_or_create(
+        lambda: FundingSource.objects.filter(name__iexact=name).first(),
+        lambda: FundingSource.objects.create(name=name),
+    )
 
 
 def plan_theme_get_or_create(*, name: str) -> PlanTheme:
-    existing = PlanTheme.objects.filter(name__iexact=name.strip()).first()
-    return existing or PlanTheme.objects.create(name=name.strip())
+    name = name.strip()
+    return find_or_create(
+        lambda: PlanTheme.objects.filter(name__iexact=name).first(),
+        lambda: PlanTheme.objects.create(name=name),
+    )
 
 
 # Funding streams ---------------------------------------------------------------------
