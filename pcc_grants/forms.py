@@ -2,7 +2,9 @@ from datetime import date
 from html import escape  # Django's escape, without its SafeString wrapping
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
 
@@ -143,3 +145,13 @@ class LongSelect(forms.Select):
             )
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 - all escaped above
+
+
+class SignInForm(AuthenticationForm):
+    """The sign-in form, refusing a username longer than any account's before it is
+    tried (the throttle records the username tried, in a column of that size)."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

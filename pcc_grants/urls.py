@@ -7,6 +7,7 @@ from decisions import public as decisions_public
 from reports import views as reports_views
 
 from . import views
+from .forms import SignInForm
 
 admin.site.site_header = "PCC Grants administration"
 admin.site.site_title = "PCC Grants"
@@ -17,7 +18,11 @@ handler403 = "pcc_grants.views.permission_denied"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

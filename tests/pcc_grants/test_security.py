@@ -212,3 +212,13 @@ def test_a_forged_forwarded_address_is_not_believed(settings):
     assert client_ip(forged) == "10.0.0.2"  # no proxy trusted: the socket's address
     settings.PROXY_COUNT = 1
     assert client_ip(forged) == "198.51.100.7"  # what the balancer saw, not the forgery
+
+
+def test_a_username_longer_than_any_account_gets_the_forms_error(client):
+    """Reported: a sign-in username over 255 characters was a server error."""
+    response = client.post("/accounts/login/", {"username": "x" * 300, "password": "guess"})
+    assert response.status_code == 200
+    assert (
+        "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
+    )
+    assert not AccessAttempt.objects.exists()
