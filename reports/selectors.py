@@ -145,10 +145,19 @@ DECIDED = (
 )
 
 
-def decisions_since(*, since: date):
-    """Decisions taken on or after ``since``, with their decision-maker and amount."""
+# What a reader outside the office may know of: records whose publication has been
+# decided. A record still awaiting that decision is not theirs to see, even by title.
+PUBLICATION_DECIDED = (DecisionStatus.PUBLISHED, DecisionStatus.NOT_PUBLISHED)
+
+
+def decisions_since(*, since: date, staff: bool):
+    """Decisions taken on or after ``since``, with their decision-maker and amount:
+    every decided record for staff, only those whose publication is decided for
+    anyone else (the panel)."""
     return (
-        Decision.objects.filter(status__in=DECIDED, decision_date__gte=since)
+        Decision.objects.filter(
+            status__in=DECIDED if staff else PUBLICATION_DECIDED, decision_date__gte=since
+        )
         .annotate(amount=Sum("funding_lines__amount"))
         .prefetch_related(
             Prefetch(

@@ -17,6 +17,7 @@ from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
+from pcc_grants.roles import is_staff_member
 
 from .models import ReportKind, ReportNarrative
 from .selectors import (
@@ -132,7 +133,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
         since = date.fromisoformat(request.GET.get("since", ""))
     except ValueError:
         since = timezone.localdate() - timedelta(days=90)
-    rows = list(decisions_since(since=since))
+    staff = is_staff_member(request.user)
+    rows = list(decisions_since(since=since, staff=staff))
     file_format = request.GET.get("format")
     if file_format == "csv":
         table = [["reference", "title", "date", "decision_maker", "amount", "status", "url"]]
@@ -149,13 +151,15 @@ def decisions(request: HttpRequest) -> HttpResponse:
                     decision.title if decision.status != "not_published" else "Not published",
                     decision.decision_date.isoformat(),
                     f"{maker.name}, {maker.title}" if maker else "",
-                    f"{decision.amount:.2f}" if decision.amount is not None else "",
+                    f"{decision.amount:.2f}"
+                    if decision.amount is not None and (staff or decision.status == "published")
+                    else "",
                     decision.get_status_display(),
                     url,
                 ]
             )
         return download(table, filename=f"decisions-since-{since.isoformat()}", file_format="csv")
-    context = {"since": since, "decisions": rows}
+    context = {"since": since, "decisions": rows, "staff": staff}
     if file_format == "pdf":
         return _pdf("reports/decisions_pdf.html", context, f"decisions-since-{since.isoformat()}")
     return render(request, "reports/decisions.html", context)
