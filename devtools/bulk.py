@@ -119,17 +119,16 @@ from funding.models import (
     PlanTheme,
 )
 from funding.services import stream_committed
-
-from .models import (
+from pcc_grants.models import (
     DEFAULT_DECISION_MAKER_STATEMENT,
     DEFAULT_MONITORING_OFFICER_STATEMENT,
     DEFAULT_OFFICER_APPROVAL_STATEMENT,
     OrganisationSettings,
     User,
 )
-from .money import format_money
-from .pdf import html_to_pdf
-from .roles import Role
+from pcc_grants.money import format_money
+from pcc_grants.pdf import html_to_pdf
+from pcc_grants.roles import Role
 
 DEFAULT_SEED = 20161
 # The last financial year planned: fixed, so that the same seed gives the same data

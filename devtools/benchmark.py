@@ -663,7 +663,7 @@ def run(
     import_rows: int = 10_000,
     log: Callable[[str], None] = print,
 ) -> Results:
-    from pcc_grants.bulk import BASE_COUNTS
+    from devtools.bulk import BASE_COUNTS
 
     counts = data_counts()
     results = Results(
