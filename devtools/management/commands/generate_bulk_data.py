@@ -1,4 +1,4 @@
-"""Fill an empty database with bulk data for benchmarks (see devtools/bulk.py)."""
+"""Fill an empty database with bulk data for benchmarks (see devtools/bulk/)."""
 
 import os
 import time
