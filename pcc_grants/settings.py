@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "commissioning",
     "decisions",
     "reports",
+    "dashboard",
     "devtools",
 ]
 

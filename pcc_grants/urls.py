@@ -15,7 +15,7 @@ handler400 = "pcc_grants.views.bad_request"
 handler403 = "pcc_grants.views.permission_denied"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("health/", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
