@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher(settings):
+def media_and_hasher(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # load_demo stores 034-2016's PDF
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
