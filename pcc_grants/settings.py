@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "commissioning",
     "decisions",
     "reports",
+    "dashboard",
+    "devtools",
 ]
 
 MIDDLEWARE = [

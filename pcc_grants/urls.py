@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from commissioning import public as commissioning_public
-from decisions import public as decisions_public
-from reports import views as reports_views
-
 from . import views
 from .forms import SignInForm
 
@@ -15,8 +11,9 @@ admin.site.site_title = "PCC Grants"
 handler400 = "pcc_grants.views.bad_request"
 handler403 = "pcc_grants.views.permission_denied"
 
+# The apps are named by their URL modules only: the ground floor imports no app.
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
@@ -39,18 +36,9 @@ urlpatterns = [
     path("staff/decisions/", include("decisions.urls")),
     path("decisions/", include("decisions.urls_public")),
     path("reports/", include("reports.urls")),
-    path("grants/", reports_views.grants_register, name="grants_register"),
-    path("open-data/grants.json", reports_views.grants_json, name="open_data_grants_json"),
-    path("open-data/grants.csv", reports_views.grants_csv, name="open_data_grants_csv"),
-    path(
-        "open-data/contracts.csv",
-        commissioning_public.contracts_csv,
-        name="open_data_contracts_csv",
-    ),
-    path(
-        "open-data/decisions.json",
-        decisions_public.open_data_decisions,
-        name="open_data_decisions",
-    ),
+    # The public grants register and the open data, at the addresses published.
+    path("", include("reports.urls_public")),
+    path("", include("commissioning.urls_public")),
+    path("", include("decisions.urls_open_data")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 """The seed documents, transcribed as import files, add up to the documents' own totals.
 
 Where a document's arithmetic does not reconcile, the difference is stated here
-rather than hidden (see pcc_grants/demo/seeds/README.md).
+rather than hidden (see devtools/demo/seeds/README.md).
 """
 
 from decimal import Decimal
@@ -17,7 +17,7 @@ from funding.selectors import funding_position
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(settings.BASE_DIR) / "pcc_grants" / "demo" / "seeds"
+SEEDS = Path(settings.BASE_DIR) / "devtools" / "demo" / "seeds"
 
 
 def load(prefix: str) -> FinancialYear:

@@ -25,7 +25,7 @@ from ..factories import AllocationFactory, FundingStreamFactory
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(settings.BASE_DIR) / "pcc_grants" / "demo" / "seeds"
+SEEDS = Path(settings.BASE_DIR) / "devtools" / "demo" / "seeds"
 SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "reference" / "360giving"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pcc_grants import benchmark
+from devtools import benchmark
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Fill an empty database with bulk data for benchmarks (see pcc_grants/bulk.py)."""
+"""Fill an empty database with bulk data for benchmarks (see devtools/bulk/)."""
 
 import os
 import time
@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from devtools import bulk
 from funding.models import FinancialYear
-from pcc_grants import bulk
 
 
 class Command(BaseCommand):

@@ -15,16 +15,16 @@ from commissioning.models import Agreement
 from decisions import services as decision_services
 from decisions.models import Decision
 from decisions.references import decision_reference_allocate
-from funding import naming
-from funding.importers import run_import
-from funding.models import Allocation, FundingStream
-from pcc_grants.demo.commissioning import AGREEMENTS, PROVIDERS
-from pcc_grants.demo.decisions import (
+from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
+from devtools.demo.decisions import (
     DURHAM_034_2016,
     LEICESTERSHIRE_EXE_0025_13,
     RESTORATIVE_JUSTICE_COORDINATORS,
     VICTIMS_REFERRAL_SERVICE,
 )
+from funding import naming
+from funding.importers import run_import
+from funding.models import Allocation, FundingStream
 from pcc_grants.models import (
     DEFAULT_DECISION_MAKER_STATEMENT,
     DEFAULT_MONITORING_OFFICER_STATEMENT,

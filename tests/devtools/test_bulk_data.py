@@ -20,8 +20,8 @@ from decisions.models import (
     ReferenceCounter,
     reference_slug,
 )
+from devtools import benchmark, bulk
 from funding.models import Allocation, FinancialYear, FundingStream
-from pcc_grants import benchmark, bulk
 
 pytestmark = pytest.mark.django_db
 

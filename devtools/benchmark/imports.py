@@ -1,0 +1,87 @@
+"""An import of many allocations through the import's own path, rolled back."""
+
+import csv
+import io
+import time
+from decimal import Decimal
+
+from django.db import transaction
+
+from commissioning.models import Provider
+from funding import services as funding_services
+from funding.importers import ALLOCATION_COLUMNS, run_import
+from funding.models import FinancialYear, FundingStream, PlanTheme
+from pcc_grants.roles import Role
+
+from .common import IMPORT_ROWS_PER_SECOND, BenchError, Rollback, first_of, user_with_role
+
+
+def import_csv(*, rows: int, year: FinancialYear, stream_names: list[str]) -> bytes:
+    """A valid allocations file in the import's own columns: most rows to providers
+    already recorded, some to new ones; a fifth of them approved."""
+    providers = list(Provider.objects.order_by("pk").values_list("name", flat=True)[:500])
+    themes = list(PlanTheme.objects.order_by("pk").values_list("name", flat=True))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ALLOCATION_COLUMNS)
+    for n in range(rows):
+        recipient = providers[n % len(providers)] if n % 5 else f"Bench import provider {n}"
+        writer.writerow(
+            [
+                year.label,
+                stream_names[n % len(stream_names)] if n % 5 else stream_names[0],
+                recipient,
+                f"Bench imported project {n}",
+                f"{1000 + n % 5000}.{n % 100:02d}",
+                "approved" if n % 5 == 0 else "proposed",
+                "",
+                "",
+                "no",
+                themes[n % len(themes)] if themes else "",
+                "grant",
+                "",
+                "",
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def bench_import(*, rows: int) -> dict:
+    """``run_import`` of ``rows`` allocations, the path the import page confirms,
+    inside a transaction that is rolled back."""
+    year = first_of(
+        FinancialYear.objects.filter(is_closed=False).order_by("-start_year"), "open year"
+    )
+    cfo = user_with_role(Role.CHIEF_FINANCE_OFFICER)
+    result = None
+    elapsed = 0.0
+    try:
+        with transaction.atomic():
+            # Approved rows go to a stream with room for them: the budget rule holds.
+            roomy = funding_services.funding_stream_create(
+                by=cfo, financial_year=year, name="Bench import stream", budget=Decimal(10**9)
+            )
+            names = [roomy.name] + list(
+                FundingStream.objects.filter(financial_year=year, budget__isnull=False)
+                .exclude(pk=roomy.pk)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+            content = import_csv(rows=rows, year=year, stream_names=names)
+            start = time.perf_counter()
+            result = run_import(kind="allocations", content=content, by=cfo)
+            elapsed = time.perf_counter() - start
+            raise Rollback
+    except Rollback:
+        pass
+    if not result.ok:
+        raise BenchError("The bench import was refused: " + "; ".join(map(str, result.errors[:5])))
+    rate = rows / elapsed
+    return {
+        "rows": rows,
+        "format": "csv",
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(rate),
+        "target": f"≥{IMPORT_ROWS_PER_SECOND:,} rows/s",
+        "target_met": rate >= IMPORT_ROWS_PER_SECOND,
+    }

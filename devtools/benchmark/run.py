@@ -1,0 +1,176 @@
+"""The whole benchmark: every page, the PDFs and the import, with the machine and the
+data they ran on; and the table a person reads.
+"""
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from commissioning.models import Agreement, MonitoringReturn, Provider
+from decisions.models import Decision, PublishedDocument
+from devtools.bulk import BASE_COUNTS
+from funding.models import Allocation, FinancialYear, FundingStream
+from pcc_grants.models import User
+
+from .common import IMPORT_ROWS_PER_SECOND, PAGE_MS, PAGE_QUERIES, PDF_RATIO, TIMED_KINDS
+from .imports import bench_import
+from .pages import PageResult, bench_page, pages
+from .pdf import bench_decision_pdf, bench_report_pdf
+
+
+@dataclass
+class Results:
+    generated_at: str
+    machine: dict
+    database: dict
+    scale: float
+    counts: dict
+    repeat: int
+    warmup: int
+    targets: dict
+    pages: dict = field(default_factory=dict)
+    decision_pdf: dict | None = None
+    report_pdf: dict | None = None
+    import_allocations: dict | None = None
+
+
+def data_counts() -> dict:
+    return {
+        "financial years": FinancialYear.objects.count(),
+        "funding streams": FundingStream.objects.count(),
+        "providers": Provider.objects.count(),
+        "allocations": Allocation.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "monitoring returns": MonitoringReturn.objects.count(),
+        "decision records": Decision.objects.count(),
+        "published with stored PDF": PublishedDocument.objects.count(),
+    }
+
+
+def run(
+    *,
+    repeat: int = 20,
+    warmup: int = 2,
+    only: str = "",
+    pdf_runs: int = 11,
+    import_rows: int = 10_000,
+    log: Callable[[str], None] = print,
+) -> Results:
+    counts = data_counts()
+    results = Results(
+        generated_at=timezone.now().isoformat(timespec="seconds"),
+        machine={"cpus": os.cpu_count(), "load_average_before": _load()},
+        database={"vendor": connection.vendor, "name": str(connection.settings_dict["NAME"])},
+        scale=round(counts["allocations"] / BASE_COUNTS["allocations"], 3),
+        counts=counts,
+        repeat=repeat,
+        warmup=warmup,
+        targets={
+            "pages": f"median ≤{PAGE_MS} ms and ≤{PAGE_QUERIES} queries "
+            f"({', '.join(sorted(TIMED_KINDS))}); others ≤{PAGE_QUERIES} queries",
+            "decision_pdf": f"≤{PDF_RATIO} × raw WeasyPrint",
+            "import": f"≥{IMPORT_ROWS_PER_SECOND:,} rows/s",
+        },
+    )
+    wanted = only.lower()
+
+    def chosen(name: str) -> bool:
+        return not wanted or wanted in name.lower()
+
+    planned = [page for page in pages() if chosen(page.name) or chosen(page.url)]
+    clients: dict[str | None, Client] = {}
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    with override_settings(ALLOWED_HOSTS=hosts):
+        for page in planned:
+            if page.user not in clients:
+                clients[page.user] = Client()
+                if page.user:
+                    clients[page.user].force_login(User.objects.get(username=page.user))
+            result = bench_page(page, clients[page.user], repeat=repeat, warmup=warmup)
+            results.pages[page.name] = asdict(result)
+            log(_row(page.name, result))
+    if chosen("decision pdf"):
+        log("decision PDF against raw WeasyPrint…")
+        results.decision_pdf = bench_decision_pdf(runs=pdf_runs)
+    if chosen("report pdf"):
+        log("commissioning report PDF, 300 allocations…")
+        results.report_pdf = bench_report_pdf(runs=pdf_runs)
+    if chosen("import allocations") and import_rows:
+        log(f"import of {import_rows:,} allocations…")
+        results.import_allocations = bench_import(rows=import_rows)
+    if (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and (results.report_pdf or results.import_allocations)
+    ):
+        # The rolled-back rows are dead row versions until a vacuum: without one (a
+        # server without autovacuum) every run would leave the next a slower table.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    results.machine["load_average_after"] = _load()
+    return results
+
+
+def _load() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages: other work on the machine skews timings."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _yes(met: bool | None) -> str:
+    return "—" if met is None else ("yes" if met else "NO")
+
+
+def _row(name: str, result: PageResult) -> str:
+    return (
+        f"{name[:52]:<52} {result.kind:<9} {result.median_ms:>8.1f} {result.p95_ms:>8.1f} "
+        f"{result.queries:>4} {result.target:>17} {_yes(result.target_met):>4}"
+    )
+
+
+def table(results: Results | dict) -> str:
+    """The results as a table a person can read."""
+    data = asdict(results) if isinstance(results, Results) else results
+    machine = data.get("machine") or {}
+    lines = [
+        f"Database: {data['database']['vendor']} · scale {data['scale']:g} · "
+        f"{data['repeat']} timed requests a page after {data['warmup']} warm-up · "
+        f"{machine.get('cpus')} CPUs, load average {machine.get('load_average_before')} "
+        f"before, {machine.get('load_average_after')} after",
+        f"{'page':<52} {'kind':<9} {'median':>8} {'p95':>8} {'q':>4} {'target':>17} {'met':>4}",
+    ]
+    for name, page in data["pages"].items():
+        lines.append(
+            f"{name[:52]:<52} {page['kind']:<9} {page['median_ms']:>8.1f} "
+            f"{page['p95_ms']:>8.1f} {page['queries']:>4} {page['target']:>17} "
+            f"{_yes(page['target_met']):>4}"
+        )
+    met = sum(1 for page in data["pages"].values() if page["target_met"])
+    lines.append(f"{met} of {len(data['pages'])} pages meet their target.")
+    if pdf := data.get("decision_pdf"):
+        lines.append(
+            f"Decision PDF ({pdf['reference']}): app {pdf['app_median_ms']:.0f} ms, raw "
+            f"WeasyPrint {pdf['raw_weasyprint_median_ms']:.0f} ms, ratio {pdf['ratio']:.2f} "
+            f"(CPU time {pdf.get('cpu_ratio', '—')}; target {pdf['target']}): "
+            f"{_yes(pdf['target_met'])}"
+        )
+    if report := data.get("report_pdf"):
+        lines.append(
+            f"Commissioning report PDF, {report['allocations']} allocations: "
+            f"{report['median_ms']:.0f} ms ({report['kib']} KiB)"
+        )
+    if imported := data.get("import_allocations"):
+        lines.append(
+            f"Import of {imported['rows']:,} allocations (CSV): {imported['seconds']:.1f} s, "
+            f"{imported['rows_per_second']:,} rows/s (target {imported['target']}): "
+            f"{_yes(imported['target_met'])}"
+        )
+    return "\n".join(lines)
