@@ -3,7 +3,7 @@ table, for the record page, the dashboard and the notifications alike."""
 
 from dataclasses import dataclass
 
-from pcc_grants.roles import user_roles
+from pcc_grants.roles import Role, user_roles
 from pcc_grants.transitions import Attempt, Check
 
 from . import workflow
@@ -37,12 +37,34 @@ def _missing_comments(decision: Decision, *, prefetched: bool) -> list[str]:
     ]
 
 
+def _holds(transition, decision: Decision, user, *, skipping=()) -> bool:
+    """Whether the step's conditions hold for ``user`` now. The content check is left
+    to the record's page, which reads the whole record: a list does not re-hash
+    every record it shows."""
+    attempt = Attempt(by=user)
+    skipped = (workflow.content_intact, *skipping)
+    return not any(
+        condition(decision, attempt)
+        for condition in transition.conditions
+        if condition not in skipped
+    )
+
+
+def _ready(transition, decision: Decision) -> bool:
+    """Whether the record lets the step be taken now, whoever takes it (the
+    conditions about the person are asked of each person)."""
+    return _holds(transition, decision, None, skipping=workflow.ABOUT_THE_PERSON)
+
+
 def next_actors(decision: Decision, *, prefetched: bool = False) -> dict[str, set]:
-    """Roles that can move the record on now, each with what they would do."""
+    """Roles that can move the record on now, each with what they would do: the
+    comments the record still needs, and the steps whose conditions already hold."""
     wanted: dict[str, set] = {}
     if decision.status == DecisionStatus.DRAFT:
         return wanted
     for transition in _waiting_transitions(decision):
+        if not _ready(transition, decision):
+            continue
         for role in transition.roles:
             wanted.setdefault(role.value, set()).add(transition.label.lower())
     for kind in _missing_comments(decision, prefetched=prefetched):
@@ -52,20 +74,13 @@ def next_actors(decision: Decision, *, prefetched: bool = False) -> dict[str, se
 
 
 def actions_for(decision: Decision, user) -> list[str]:
-    """What this user would do on the record now: the record's waiting steps their
-    roles may take (unless the step refuses them as a person), and the comments
-    their roles are asked for."""
+    """What this user can do on the record now: the waiting steps the table allows
+    them, and the comments their roles are asked for."""
     roles = user_roles(user)
-    attempt = Attempt(by=user)
     actions = {
         transition.label.lower()
         for transition in _waiting_transitions(decision)
-        if roles & transition.roles
-        and not any(
-            condition(decision, attempt)
-            for condition in transition.conditions
-            if condition in workflow.ABOUT_THE_PERSON
-        )
+        if roles & transition.roles and _holds(transition, decision, user)
     }
     actions.update(
         CommentKind(kind).label.lower()
@@ -106,6 +121,16 @@ def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
     return tasks[:limit]
 
 
+def waiting_for(decision: Decision) -> list[str]:
+    """Who the record waits for, in words: "the Chief Finance Officer: comments on
+    the financial implications"."""
+    labels = {role.value: role.label for role in Role}
+    return [
+        f"the {labels[role]}: {', '.join(sorted(actions))}"
+        for role, actions in sorted(next_actors(decision, prefetched=True).items())
+    ]
+
+
 @dataclass(frozen=True)
 class RecordOffer:
     """What the record page offers this user: the steps (each with why not), the
@@ -114,6 +139,7 @@ class RecordOffer:
     actions: list[Check]
     comment_kinds: list[tuple[str, str]]
     paper_steps: list
+    waiting_for: list[str]
 
 
 def record_offer(decision: Decision, user) -> RecordOffer:
@@ -132,4 +158,5 @@ def record_offer(decision: Decision, user) -> RecordOffer:
         ]
         if user_roles(user) & paper_roles
         else [],
+        waiting_for=waiting_for(decision),
     )

@@ -73,6 +73,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tampered": tampered(decision),
             "comment_forms": offer.comment_kinds,
             "paper_steps": offer.paper_steps,
+            "waiting_for": offer.waiting_for,
             "events": list(decision.events.all()),
         }
     )

@@ -98,7 +98,13 @@ def advance(people, password):
     def move(decision, status):
         start = order.index(decision.status) + 1 if decision.status in order else 0
         for stage in order[start : order.index(status) + 1]:
-            if stage == "approved":
+            for who, action, extra in steps[stage]:
+                decision = decision_transition(
+                    decision=decision, by=people[who], action=action, password=password, **extra
+                )
+            if stage == "awaiting_officer_approval":
+                # Comments first: officer approval waits for the advice the
+                # implications call for, asked for at submission.
                 if decision.financial_implications:
                     decision_comment_add(
                         decision=decision, by=people["cfo"], kind="financial", text="Affordable."
@@ -110,10 +116,6 @@ def advance(people, password):
                         kind="legal",
                         text="Lawful.",
                     )
-            for who, action, extra in steps[stage]:
-                decision = decision_transition(
-                    decision=decision, by=people[who], action=action, password=password, **extra
-                )
         return decision
 
     return move

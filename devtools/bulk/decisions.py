@@ -197,7 +197,30 @@ class DecisionPlanner(PlannerBase):
         steps = [PlanStep("submit", decision.lead_officer, now)]
         if status == DecisionStatus.AWAITING_OFFICER_APPROVAL:
             return steps
+
+        def comments() -> None:
+            # Comments first: the officer approval follows the advice it needs.
+            if decision.financial_details:
+                steps.append(
+                    PlanStep(
+                        f"comment:{CommentKind.FINANCIAL}",
+                        "cfo",
+                        later(0, 2),
+                        "The funding is affordable within the approved budget.",
+                    )
+                )
+            if decision.legal_details:
+                steps.append(
+                    PlanStep(
+                        f"comment:{CommentKind.LEGAL}",
+                        "monitoring.officer",
+                        later(0, 2),
+                        "No specific legal implications beyond those set out.",
+                    )
+                )
+
         returned = rng.random() < 0.04
+        comments()
         steps.append(PlanStep("officer_approve", officer_approver, later()))
         if returned:
             steps.append(
@@ -209,25 +232,8 @@ class DecisionPlanner(PlannerBase):
                 )
             )
             steps.append(PlanStep("submit", decision.lead_officer, later()))
+            comments()
             steps.append(PlanStep("officer_approve", officer_approver, later()))
-        if decision.financial_details:
-            steps.append(
-                PlanStep(
-                    f"comment:{CommentKind.FINANCIAL}",
-                    "cfo",
-                    later(0, 2),
-                    "The funding is affordable within the approved budget.",
-                )
-            )
-        if decision.legal_details:
-            steps.append(
-                PlanStep(
-                    f"comment:{CommentKind.LEGAL}",
-                    "monitoring.officer",
-                    later(0, 2),
-                    "No specific legal implications beyond those set out.",
-                )
-            )
         if status == DecisionStatus.AWAITING_DECISION:
             return steps
         rejected = status == DecisionStatus.REJECTED or (

@@ -177,7 +177,33 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     assert_accessible(page)
     sign_out(page)
 
-    # 2. The Chief Executive gives officer approval: a wrong password is refused.
+    # 2. Comments first: the Chief Finance Officer and the Monitoring Officer record
+    # the comments the implications call for; the record says it waits for them.
+    for who, label, text in (
+        (
+            "cfo",
+            "Chief Finance Officer's comments on the financial implications",
+            FINANCIAL_COMMENT,
+        ),
+        (
+            "monitoring_officer",
+            "Monitoring Officer's comments on the legal implications",
+            LEGAL_COMMENT,
+        ),
+    ):
+        signed_in(page, login, people[who])
+        open_record(page, title)
+        expect(status_card(page)).to_contain_text("Waiting for")
+        comment_form = status_card(page).locator("form").filter(has=page.get_by_label(label))
+        comment_form.get_by_label(label).fill(text)
+        comment_form.get_by_role("button", name="Record the comment").click()
+        expect(messages(page)).to_contain_text("Comment recorded.")
+        expect(page.get_by_role("heading", name=label, level=3)).to_be_visible()
+        expect(page.get_by_text(text, exact=True).first).to_be_visible()
+        assert_accessible(page)
+        sign_out(page)
+
+    # 3. The Chief Executive gives officer approval: a wrong password is refused.
     signed_in(page, login, people["chief_executive"])
     open_record(page, title)
     expect(record_status(page)).to_have_text("Awaiting officer approval")
@@ -203,30 +229,6 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     expect(record_status(page)).to_have_text("Awaiting decision")
     assert_accessible(page)
     sign_out(page)
-
-    # 3. The Chief Finance Officer and the Monitoring Officer record their comments.
-    for who, label, text in (
-        (
-            "cfo",
-            "Chief Finance Officer's comments on the financial implications",
-            FINANCIAL_COMMENT,
-        ),
-        (
-            "monitoring_officer",
-            "Monitoring Officer's comments on the legal implications",
-            LEGAL_COMMENT,
-        ),
-    ):
-        signed_in(page, login, people[who])
-        open_record(page, title)
-        comment_form = status_card(page).locator("form").filter(has=page.get_by_label(label))
-        comment_form.get_by_label(label).fill(text)
-        comment_form.get_by_role("button", name="Record the comment").click()
-        expect(messages(page)).to_contain_text("Comment recorded.")
-        expect(page.get_by_role("heading", name=label, level=3)).to_be_visible()
-        expect(page.get_by_text(text, exact=True).first).to_be_visible()
-        assert_accessible(page)
-        sign_out(page)
 
     # 4. The Commissioner finds the record in "My tasks" and approves it.
     signed_in(page, login, people["commissioner"])

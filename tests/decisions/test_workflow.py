@@ -45,8 +45,11 @@ def test_the_whole_workflow_with_each_role(draft, people, password, advance):
     statement = OrganisationSettings.load().decision_maker_statement
     assert signoffs[1].statement == statement
     assert "register of interests is up to date" in statement
-    assert [e.action for e in decision.events.all()][:2] == [
+    # Comments first: the officer approval follows the advice the implications need.
+    assert [e.action for e in decision.events.all()][:4] == [
         "Submit for officer approval",
+        "Chief Finance Officer's comments on the financial implications",
+        "Monitoring Officer's comments on the legal implications",
         "Give officer approval",
     ]
     assert decision.published_document.sha256
@@ -178,18 +181,29 @@ def test_signing_needs_the_signers_password(draft, advance, people):
     assert not SignOff.objects.exists()
 
 
-def test_the_decision_needs_the_cfo_and_monitoring_officer_comments(
-    draft, advance, people, password
+def test_the_officer_approval_needs_the_cfo_and_monitoring_officer_comments(
+    draft, people, password
 ):
-    decision = advance(draft, "awaiting_decision")
-    commissioner = people["commissioner"]
-    assert workflow.check(workflow.APPROVE, decision, commissioner).reason == (
+    """Comments first: at submission the CFO and the Monitoring Officer are asked for
+    the comments the implications need; officer approval waits for them."""
+    decision = services.decision_transition(decision=draft, by=people["officer"], action="submit")
+    chief_executive = people["chief_executive"]
+    assert workflow.check(workflow.OFFICER_APPROVE, decision, chief_executive).reason == (
         "The record has financial implications: the Chief Finance Officer must comment first."
     )
+    with pytest.raises(ValidationError, match="the Chief Finance Officer must comment first"):
+        services.decision_transition(
+            decision=decision, by=chief_executive, action="officer_approve", password=password
+        )
     services.decision_comment_add(decision=decision, by=people["cfo"], kind="financial", text="ok")
-    assert workflow.check(workflow.APPROVE, decision, commissioner).reason == (
+    assert workflow.check(workflow.OFFICER_APPROVE, decision, chief_executive).reason == (
         "The record has legal implications: the Monitoring Officer must comment first."
     )
+    services.decision_comment_add(
+        decision=decision, by=people["monitoring_officer"], kind="legal", text="ok"
+    )
+    assert workflow.check(workflow.OFFICER_APPROVE, decision, chief_executive)
+    assert not SignOff.objects.exists()
 
 
 def test_return_voids_signatures_and_comments_and_reopens_the_draft(
@@ -203,7 +217,8 @@ def test_return_voids_signatures_and_comments_and_reopens_the_draft(
     assert returned.status == DecisionStatus.DRAFT
     signoff = SignOff.objects.get()
     assert (signoff.void, signoff.void_reason) == (True, "Add the costs.")
-    assert returned.comments.get().void
+    assert returned.comments.count() == 3
+    assert all(comment.void for comment in returned.comments.all())
     with pytest.raises(ValueError, match="cannot be changed"):
         signoff.name = "Someone else"
         signoff.save()
@@ -277,34 +292,52 @@ def test_whoever_can_act_next_is_emailed(
         person.email = f"{person.username}@example.org"
         person.save()
     with django_capture_on_commit_callbacks(execute=True):
-        advance(draft, "awaiting_officer_approval")
+        decision = services.decision_transition(
+            decision=draft, by=people["officer"], action="submit"
+        )
     recipients = sorted(to for message in mail.outbox for to in message.to)
-    # The Chief Executive or CFO may approve; the Monitoring Officer is asked to comment
-    # on the legal implications.
-    assert recipients == [
-        "cfo@example.org",
-        "chief.executive@example.org",
-        "monitoring.officer@example.org",
-    ]
+    # At submission the CFO and the Monitoring Officer are asked for their comments;
+    # nobody can give officer approval yet.
+    assert recipients == ["cfo@example.org", "monitoring.officer@example.org"]
     subjects = {message.to[0]: message.subject for message in mail.outbox}
-    reference = Decision.objects.get(pk=draft.pk).reference
-    assert subjects["chief.executive@example.org"] == (
-        f"Decision {reference} awaits you: give officer approval"
-    )
+    reference = decision.reference
     assert subjects["cfo@example.org"] == (
         f"Decision {reference} awaits you: chief finance officer's comments on the "
-        "financial implications, give officer approval"
+        "financial implications"
     )
+    # Once both comments are in, whoever may give the officer approval is told.
+    mail.outbox.clear()
+    services.decision_comment_add(decision=decision, by=people["cfo"], kind="financial", text="ok")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_comment_add(
+            decision=decision, by=people["monitoring_officer"], kind="legal", text="ok"
+        )
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        "chief.executive@example.org": f"Decision {reference} awaits you: give officer approval",
+        "cfo@example.org": f"Decision {reference} awaits you: give officer approval",
+    }
 
 
 def test_the_dashboard_lists_what_awaits_me(draft, advance, people, client):
-    decision = advance(draft, "awaiting_decision")
+    decision = services.decision_transition(decision=draft, by=people["officer"], action="submit")
     client.force_login(people["cfo"])
     page = client.get("/").content.decode()
     assert decision.reference in page
     assert "chief finance officer&#x27;s comments on the financial implications" in page
     client.force_login(people["panel"])
     assert decision.reference not in client.get("/").content.decode()
+    # A task appears only when the person can act on it now: not yet the approval.
+    client.force_login(people["chief_executive"])
+    assert decision.reference not in client.get("/").content.decode()
+    record = client.get(f"/staff/decisions/{decision.pk}/").content.decode()
+    assert "Waiting for the Chief Finance Officer: chief finance officer&#x27;s comments" in record
+    services.decision_comment_add(decision=decision, by=people["cfo"], kind="financial", text="ok")
+    services.decision_comment_add(
+        decision=decision, by=people["monitoring_officer"], kind="legal", text="ok"
+    )
+    page = client.get("/").content.decode()
+    assert decision.reference in page and "give officer approval" in page
 
 
 def test_a_step_signed_on_paper_is_recorded_and_shown(
@@ -365,7 +398,7 @@ def test_someone_with_two_roles_gets_one_message(
         email="s151@example.org",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        advance(draft, "awaiting_officer_approval")
+        services.decision_transition(decision=draft, by=people["officer"], action="submit")
     mine = [message for message in mail.outbox if message.to == [both.email]]
     assert len(mine) == 1
     assert "monitoring officer's comments on the legal implications" in mine[0].subject

@@ -194,12 +194,6 @@ class Command(BaseCommand):
         durham = Decision.objects.get(reference=DURHAM_034_2016["reference"])
         if durham.status == "draft":
             act(decision=durham, by=users["officer"], action="submit")
-            act(
-                decision=durham,
-                by=users["chief.executive"],
-                action="officer_approve",
-                password=password,
-            )
             decision_services.decision_comment_add(
                 decision=durham,
                 by=users["cfo"],
@@ -211,6 +205,12 @@ class Command(BaseCommand):
                 by=users["monitoring.officer"],
                 kind="legal",
                 text="No specific legal implications.",
+            )
+            act(
+                decision=durham,
+                by=users["chief.executive"],
+                action="officer_approve",
+                password=password,
             )
             act(decision=durham, by=users["commissioner"], action="approve", password=password)
             act(
@@ -225,6 +225,7 @@ class Command(BaseCommand):
         leicestershire = Decision.objects.get(reference=LEICESTERSHIRE_EXE_0025_13["reference"])
         if leicestershire.status == "draft":
             act(decision=leicestershire, by=users["officer"], action="submit")
+            self._comments(leicestershire, users)
             act(
                 decision=leicestershire,
                 by=users["cfo"],
@@ -263,6 +264,8 @@ class Command(BaseCommand):
                 **fields,
             )
             for step in steps:
+                if step == "officer_approve":
+                    self._comments(decision, users)
                 act(
                     decision=decision,
                     by=users["chief.executive"] if step == "officer_approve" else users["officer"],
@@ -270,6 +273,17 @@ class Command(BaseCommand):
                     password=password,
                 )
         self.stdout.write("  034-2016 published; records awaiting each step of the workflow")
+
+    def _comments(self, decision: Decision, users: dict[str, User]) -> None:
+        """The advice a record's implications call for, before its officer approval."""
+        if decision.financial_implications:
+            decision_services.decision_comment_add(
+                decision=decision, by=users["cfo"], kind="financial", text="Affordable."
+            )
+        if decision.legal_implications:
+            decision_services.decision_comment_add(
+                decision=decision, by=users["monitoring.officer"], kind="legal", text="Lawful."
+            )
 
     def _record(self, data: dict, officer: User, allocations: list) -> Decision:
         fields = dict(data)
