@@ -189,14 +189,56 @@ class ActionForm(forms.Form):
 PART_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")
 
 
+SIGNER_NEEDED = "Choose who signed, or give the name and title of a signer with no account."
+SIGNER_TWICE = "Choose who signed or give a name, not both."
+TITLE_NEEDED = "Give the title of the person who signed."
+
+
 class PaperSignatureForm(BoundedInputMixin, forms.Form):
-    name = forms.CharField(label="Who signed", max_length=150)
-    title = forms.CharField(label="Their title", max_length=150)
+    """A signature made on paper, recorded on behalf of the signer. The signer is
+    chosen from the users who hold the step's role; one with no account is named."""
+
+    signer = forms.ModelChoiceField(
+        label="Who signed",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Someone with no account here",
+    )
+    name = forms.CharField(
+        label="Their name, if they have no account", max_length=150, required=False
+    )
+    title = forms.CharField(label="Their title", max_length=150, required=False)
     signed_on = forms.DateField(label="Date signed", widget=DATE_WIDGET)
     scan = forms.FileField(label="Scanned copy", help_text="PDF or image of the signed page.")
     comment = forms.CharField(
         label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    password = forms.CharField(
+        label="Your password, to record it",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
+
+    def __init__(self, transition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].queryset = (
+            User.objects.filter(
+                is_active=True, groups__name__in=[role.value for role in transition.roles]
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def clean(self):
+        data = super().clean()
+        signer, name = data.get("signer"), data.get("name", "").strip()
+        if signer is None and not name and "name" not in self.errors:
+            self.add_error("name", SIGNER_NEEDED)
+        elif signer is not None and name:
+            self.add_error("name", SIGNER_TWICE)
+        elif signer is None and name and not data.get("title", "").strip():
+            self.add_error("title", TITLE_NEEDED)
+        return data
 
     def clean_scan(self):
         # Checked here too, so that a wrong or renamed file is named on its field.

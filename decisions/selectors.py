@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from funding.models import Allocation
 
 from .content import content_hash
-from .models import Decision, FundingLine
+from .models import Decision, FundingLine, SignOff
 
 
 def decision_for_record(pk: int) -> Decision:
@@ -23,7 +23,7 @@ def decision_for_record(pk: int) -> Decision:
                     "recipient", "funding_stream__financial_year"
                 ).order_by("pk"),
             ),
-            "signoffs",
+            Prefetch("signoffs", queryset=SignOff.objects.select_related("recorded_by")),
             "comments",
             "events",
             "publication_decisions",

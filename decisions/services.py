@@ -242,24 +242,28 @@ def decision_transition(
     """Perform one transition of the workflow table, or nothing.
 
     Signed steps re-ask the signer's password (or record a paper signature, by an
-    officer authorised to record one) and keep the SHA-256 of the content signed;
+    officer authorised to record one, who gives their own password) and keep the
+    SHA-256 of the content signed;
     the password is checked before the transaction, so that the sign-in throttle
     keeps count of a wrong one (``request``, from a page, gives it the address).
     What each step does is its row of the table (``workflow``); every step leaves an
     audit event and tells whoever may act next.
     """
     transition = workflow.TRANSITIONS[action]
+    mode = workflow.PAPER if paper else ONLINE
     attempt = Attempt(
         by=by,
-        mode=workflow.PAPER if paper else ONLINE,
+        mode=mode,
         comment=comment,
         given={"publication": publication, "paper": paper},
+        signer=paper.signer if paper else None,
     )
-    if transition.signed and attempt.mode == ONLINE:
+    if transition.signed:
         # As the record stands now: it is checked again, locked, before it changes.
-        verdict = workflow.check(transition, Decision.objects.get(pk=decision.pk), by)
+        verdict = workflow.check(transition, Decision.objects.get(pk=decision.pk), by, mode=mode)
         if not verdict:
             raise ValidationError(verdict.reason, code="not_allowed")
+        # Online the signer's password; on paper the recording officer's.
         attempt.given["authenticated"] = workflow.step_up(by, password, request)
     return _perform(transition, decision, attempt)
 

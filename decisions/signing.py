@@ -18,12 +18,17 @@ from .models import Decision, SignOff, SignOffStep
 
 @dataclass(frozen=True)
 class PaperSignature:
-    """A step signed on paper: who signed, when, and the scanned copy."""
+    """A step signed on paper: who signed (a user holding the step's role, or a name
+    and title for a signer with no account), when, and the scanned copy."""
 
     name: str
     title: str
     signed_on: date
     scan: object  # an uploaded file
+    signer: object = None  # the signer's account, when they have one
+
+    def signer_name(self) -> str:
+        return str(self.signer) if self.signer else self.name
 
 
 def signer_title(step: str, user, settings: OrganisationSettings) -> str:
@@ -55,9 +60,15 @@ def sign(
         decision=decision,
         step=step,
         outcome=outcome,
-        signer=None if paper else by,
-        name=paper.name if paper else str(by),
-        title=paper.title if paper else signer_title(step, by, settings),
+        signer=paper.signer if paper else by,
+        name=paper.signer_name() if paper else str(by),
+        title=(
+            paper.title or signer_title(step, paper.signer, settings)
+            if paper and paper.signer
+            else paper.title
+            if paper
+            else signer_title(step, by, settings)
+        ),
         role=step,
         statement=signature_statement(step, settings),
         comment=comment,

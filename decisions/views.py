@@ -289,7 +289,7 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     verdict = workflow.check(transition, decision, request.user, mode=workflow.PAPER)
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    form = PaperSignatureForm(request.POST or None, request.FILES or None)
+    form = PaperSignatureForm(transition, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -298,7 +298,14 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 by=request.user,
                 action=action,
                 comment=data["comment"],
-                paper=PaperSignature(data["name"], data["title"], data["signed_on"], data["scan"]),
+                password=data["password"],
+                paper=PaperSignature(
+                    name=data["name"].strip(),
+                    title=data["title"].strip(),
+                    signed_on=data["signed_on"],
+                    scan=data["scan"],
+                    signer=data["signer"],
+                ),
                 request=request,
             )
         except ValidationError as error:

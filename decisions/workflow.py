@@ -132,6 +132,33 @@ def one_signing_step_each(decision: Decision, attempt: Attempt) -> str | None:
     return None
 
 
+PAPER_SIGNER_WITHOUT_ROLE = "{name} does not hold the role of {roles}, who sign this step."
+PAPER_NAME_SIGNED_ALREADY = (
+    "{name} has signed this record already or prepared it: one person signs at most one "
+    "step of a record."
+)
+
+
+def paper_signer_may_sign(decision: Decision, attempt: Attempt) -> str | None:
+    """On paper, the signer chosen holds the step's role; a signer with no account,
+    named in words, is not someone who has signed the record or prepared it."""
+    paper = attempt.given.get("paper")
+    if attempt.mode != PAPER or paper is None:
+        return None
+    transition = attempt.transition
+    if paper.signer is not None:
+        if not user_roles(paper.signer) & transition.roles:
+            names = " or ".join(sorted(role.label for role in transition.roles))
+            return PAPER_SIGNER_WITHOUT_ROLE.format(name=paper.signer, roles=names)
+        return None
+    wanted = " ".join(paper.name.split()).casefold()
+    earlier = [s.name for s in decision.signoffs.all() if not s.void]
+    earlier.append(str(decision.created_by))
+    if any(" ".join(name.split()).casefold() == wanted for name in earlier):
+        return PAPER_NAME_SIGNED_ALREADY.format(name=paper.name)
+    return None
+
+
 # Conditions about the person rather than the record: a task is not offered to
 # someone they refuse, whatever the record still waits for.
 ABOUT_THE_PERSON = (
@@ -139,6 +166,7 @@ ABOUT_THE_PERSON = (
     not_the_author_deciding,
     not_the_officer_approver,
     one_signing_step_each,
+    paper_signer_may_sign,
 )
 
 
@@ -150,9 +178,9 @@ def _has_comment(decision: Decision, kind: str) -> bool:
 
 
 def signature_authenticated(decision: Decision, attempt: Attempt) -> None:
-    """Online, the signer has just given their password again (``step_up``); on paper
-    the scan stands for it."""
-    if attempt.mode != PAPER and not attempt.given.get("authenticated"):
+    """The person acting has just given their password again (``step_up``): online the
+    signer; on paper the officer who records the signature, with the scan."""
+    if not attempt.given.get("authenticated"):
         raise ValidationError({"password": [WRONG_PASSWORD]})
 
 
@@ -274,6 +302,7 @@ OFFICER_APPROVE = DecisionTransition(
         content_intact,
         not_the_author_approving,
         one_signing_step_each,
+        paper_signer_may_sign,
         financial_comment_given,
         legal_comment_given,
     ),
@@ -304,6 +333,7 @@ APPROVE = DecisionTransition(
         not_the_author_deciding,
         not_the_officer_approver,
         one_signing_step_each,
+        paper_signer_may_sign,
         financial_comment_given,
         legal_comment_given,
     ),
@@ -324,6 +354,7 @@ REJECT = DecisionTransition(
         not_the_author_deciding,
         not_the_officer_approver,
         one_signing_step_each,
+        paper_signer_may_sign,
     ),
     requirements=(signature_authenticated, reason_given),
     effects=(sign, date_the_decision),
@@ -338,7 +369,7 @@ DECIDE_PUBLICATION = DecisionTransition(
     sources=(DecisionStatus.APPROVED, DecisionStatus.REJECTED),
     target=None,  # published or not published: record_publication decides
     roles=frozenset({Role.MONITORING_OFFICER}),
-    conditions=(content_intact, one_signing_step_each),
+    conditions=(content_intact, one_signing_step_each, paper_signer_may_sign),
     requirements=(signature_authenticated, publication_choices_valid),
     effects=(sign, record_publication),
     then=(publish,),

@@ -53,6 +53,7 @@ from pcc_grants.uploads import CONTENT_MISMATCH
 from .bad_input import files
 from .bad_input.state import database_state, stored_files
 from .factories import (
+    PASSWORD,
     AllocationFactory,
     FinancialYearFactory,
     FundingStreamFactory,
@@ -289,6 +290,7 @@ def paper_data(w: World) -> dict:
         "signed_on": "2016-09-01",
         "scan": SimpleUploadedFile("signed.pdf", files.PDF),
         "comment": "",
+        "password": PASSWORD,  # the recording officer's own
     }
 
 

@@ -341,7 +341,7 @@ def test_the_dashboard_lists_what_awaits_me(draft, advance, people, client):
 
 
 def test_a_step_signed_on_paper_is_recorded_and_shown(
-    draft, advance, people, client, settings, tmp_path
+    draft, advance, people, client, settings, tmp_path, password
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -355,6 +355,7 @@ def test_a_step_signed_on_paper_is_recorded_and_shown(
             "title": "Chief Executive",
             "signed_on": "2016-08-10",
             "scan": SimpleUploadedFile("signed.pdf", b"%PDF-1.7\n%%EOF\n"),
+            "password": password,  # the recording officer's own
         },
     )
     assert response.status_code == 302
@@ -363,6 +364,11 @@ def test_a_step_signed_on_paper_is_recorded_and_shown(
     assert signoff.recorded_by == people["monitoring_officer"]
     page = client.get(f"/staff/decisions/{decision.pk}/").content.decode()
     assert "10 August 2016 · signed on paper" in page
+    recorder = people["monitoring_officer"]
+    assert (
+        f"Recorded by {recorder} on behalf of Jo Whitfield, signed on paper on 10 August 2016"
+        in page
+    )
 
 
 def test_only_authorised_officers_record_paper_signatures(draft, advance, people, client):
