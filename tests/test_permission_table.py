@@ -228,6 +228,14 @@ STATE_ROWS = [
     ("/staff/decisions/{awaiting_decision}/act/approve/",   "L   403 403 403 403 200 403 403 403"),
     ("/staff/decisions/{awaiting_decision}/act/reject/",    "L   403 403 403 403 200 403 403 403"),
     ("/staff/decisions/{awaiting_decision}/act/return/",    "L   403 200 200 403 200 403 403 403"),
+    # Separation of duties: the author of a record (here the CFO) cannot approve it
+    ("/staff/decisions/{cfo_authored}/act/officer_approve/",
+                                                            "L   403 403 200 403 403 403 403 403"),
+    # A paper signature is recorded by the roles allowed to record one, for any signed
+    # step the record awaits; the signer, chosen on the form, is checked when it is sent
+    ("/staff/decisions/{awaiting_decision}/paper/approve/", "L   403 403 200 200 403 403 403 403"),
+    ("/staff/decisions/{cfo_authored}/paper/officer_approve/",
+                                                            "L   403 403 200 200 403 403 403 403"),
     ("/staff/decisions/{published}/act/decide_publication/",
                                                             "L   403 403 403 403 403 403 403 403"),
     ("/staff/decisions/{draft}/act/no-such-step/",          "L   404 404 404 404 404 403 403 404"),
@@ -394,6 +402,8 @@ def _build_world() -> World:
     submit = (officer, "submit", {})
     officer_approve = (ce, "officer_approve", {})
     awaiting = _advance(_decision(officer, "Awaiting officer approval"), [submit])
+    cfo = users[Role.CHIEF_FINANCE_OFFICER]
+    cfo_authored = _advance(_decision(cfo, "Drafted by the CFO"), [(cfo, "submit", {})])
     awaiting_decision = _advance(
         _decision(officer, "Awaiting the decision"), [submit, officer_approve]
     )
@@ -439,6 +449,7 @@ def _build_world() -> World:
         awaiting=awaiting.pk,
         awaiting_slug=awaiting.slug,
         awaiting_decision=awaiting_decision.pk,
+        cfo_authored=cfo_authored.pk,
         published=published.pk,
         published_slug=published.slug,
         withheld_slug=withheld.slug,
