@@ -1,7 +1,6 @@
 """Tell whoever can act next on a record, by e-mail (they also see it on their dashboard)."""
 
-import os
-
+from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
@@ -10,13 +9,11 @@ from pcc_grants.models import User
 from .models import Decision, DecisionStatus
 from .tasks import next_actors
 
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-
 
 def notify_next(decision_pk: int, actor_pk: int | None) -> int:
     """E-mail each person whose roles let them act next; returns how many were sent."""
     decision = Decision.objects.select_related("lead_officer").get(pk=decision_pk)
-    url = SITE_URL.rstrip("/") + reverse("decisions:detail", args=[decision.pk])
+    url = settings.SITE_URL + reverse("decisions:detail", args=[decision.pk])
     name = decision.reference or f"draft “{decision.title}”"
     messages = []
     if decision.status == DecisionStatus.DRAFT and decision.events.exists():

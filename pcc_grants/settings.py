@@ -37,6 +37,12 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-not-secret-" + "x" * 40  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# The address people use, for the links in e-mails: by default the first allowed host
+# over HTTPS in production, the development server otherwise.
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000",
+).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -409,3 +409,17 @@ def test_someone_with_two_roles_gets_one_message(
     assert len(mine) == 1
     assert "monitoring officer's comments on the legal implications" in mine[0].subject
     assert "chief finance officer's comments on the financial implications" in mine[0].subject
+
+
+def test_links_in_the_e_mails_use_the_sites_address(
+    draft, people, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://grants.example.org"
+    people["cfo"].email = "cfo@example.org"
+    people["cfo"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_transition(
+            decision=draft, by=people["officer"], action="submit"
+        )
+    (message,) = mail.outbox
+    assert f"https://grants.example.org/staff/decisions/{decision.pk}/" in message.body
