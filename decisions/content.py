@@ -4,23 +4,7 @@ submitted and signed. A signature vouches for exactly this content."""
 import hashlib
 import json
 
-from .models import IMPLICATIONS, Decision
-
-CONTENT_FIELDS = (
-    "category",
-    "significant_public_interest",
-    "title",
-    "executive_summary",
-    "recommendations",
-    "decision",
-    "officers_present",
-    "contractor_details",
-    "date_received",
-    "key_discussion_points",
-    *(f"{key}_implications" for key, _ in IMPLICATIONS),
-    *(f"{key}_details" for key, _ in IMPLICATIONS),
-    "supporting_information",
-)
+from .models import CONTENT_FIELDS, Decision
 
 
 def decision_content(decision: Decision) -> dict:

@@ -1,6 +1,9 @@
+import functools
+import operator
 import re
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -36,6 +39,32 @@ IMPLICATIONS = (
     ("human_rights", "Human rights"),
     ("sustainability", "Sustainability"),
     ("risk", "Risk management"),
+)
+
+# Everything a signature vouches for on the record's own row (decisions/content.py
+# adds its lines, allocations and attachments), and what publication freezes.
+CONTENT_FIELDS = (
+    "category",
+    "significant_public_interest",
+    "title",
+    "executive_summary",
+    "recommendations",
+    "decision",
+    "officers_present",
+    "contractor_details",
+    "date_received",
+    "key_discussion_points",
+    *(f"{key}_implications" for key, _ in IMPLICATIONS),
+    *(f"{key}_details" for key, _ in IMPLICATIONS),
+    "supporting_information",
+)
+FROZEN_WHEN_PUBLISHED = (
+    *CONTENT_FIELDS,
+    "reference",
+    "slug",
+    "status",
+    "lead_officer",
+    "decision_date",
 )
 
 
@@ -138,6 +167,22 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(reference__isnull=False),
                 name="decision_reference_once_submitted",
+            )
+        ]
+        triggers = [
+            # On PostgreSQL, a published (or withheld) record's content cannot be
+            # updated in the database itself; the content hash is the second line.
+            pgtrigger.Protect(
+                name="published_content_frozen",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__status__in=["published", "not_published"])
+                & functools.reduce(
+                    operator.or_,
+                    (
+                        pgtrigger.Q(**{f"old__{name}__df": pgtrigger.F(f"new__{name}")})
+                        for name in FROZEN_WHEN_PUBLISHED
+                    ),
+                ),
             )
         ]
 
@@ -281,6 +326,22 @@ class SignOff(models.Model):
 
     class Meta:
         ordering = ["signed_at", "pk"]
+        triggers = [
+            # Append-only in the database too (PostgreSQL): a signature is never
+            # deleted, nothing but its voiding is ever written to it, and a void
+            # signature stays void.
+            pgtrigger.Protect(name="signoff_never_deleted", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="signoff_only_voided",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(exclude=["void", "voided_at", "void_reason"]),
+            ),
+            pgtrigger.Protect(
+                name="signoff_void_is_final",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__void=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()}: {self.name} ({self.signed_at:%d/%m/%Y})"
@@ -341,6 +402,12 @@ class DecisionEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        triggers = [
+            # The audit trail is append-only in the database too (PostgreSQL).
+            pgtrigger.Protect(
+                name="event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_name}"

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "pgtrigger",
     "pcc_grants",
     "funding",
     "commissioning",
