@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from funding import services as funding_services
 from funding.models import AllocationStatus
-from pcc_grants.roles import Role, user_roles
+from pcc_grants.roles import DECISION_MAKERS, PAPER_RECORDERS, Role, user_roles
 from pcc_grants.transitions import Attempt, Check, Transition, Workflow
 
 from . import clock, publication, signing
@@ -41,8 +41,8 @@ SIGNING_PAUSED = (
 )
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 
-# Roles that may record a signature made on paper, for the step it stands for.
-PAPER_RECORDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER})
+# Roles that may record a signature made on paper, for the step it stands for
+# (``PAPER_RECORDERS``, on the ground floor).
 ON_PAPER = {
     "modes": {PAPER: PAPER_RECORDERS},
     "mode_refusals": {PAPER: "Only the {roles} can record a signature made on paper."},
@@ -292,7 +292,7 @@ APPROVE = DecisionTransition(
     label="Approve the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.APPROVED,
-    roles=frozenset({Role.COMMISSIONER}),
+    roles=DECISION_MAKERS,
     conditions=(
         content_intact,
         not_the_author_deciding,
@@ -312,7 +312,7 @@ REJECT = DecisionTransition(
     label="Reject the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.REJECTED,
-    roles=frozenset({Role.COMMISSIONER}),
+    roles=DECISION_MAKERS,
     conditions=(
         content_intact,
         not_the_author_deciding,
