@@ -6,8 +6,10 @@ fails, in words a person can read, or None when it holds; views ask the same tab
 what to offer and why not. Requirements check what the person gave (a password, a
 reason) and raise ``ValidationError`` naming the field. Effects are the transition's
 work, run in order inside the caller's transaction before the record is saved in its
-new state; ``then`` runs after it is saved. Nothing changes a record's state but
-``Workflow.perform``.
+new state; ``then`` runs after it is saved. Other ways of taking a transition than
+online are modes (a signature made on paper, an allocation approved by a decision),
+each with its own roles and, beside the shared conditions, conditions of its own.
+Nothing changes a record's state but ``Workflow.perform``.
 """
 
 from collections.abc import Callable, Iterable
@@ -20,10 +22,14 @@ from .roles import user_roles
 
 Condition = Callable[[Any, "Attempt"], str | None]
 Step = Callable[[Any, "Attempt"], None]
+# The roles that may take a transition: fixed in the table, or read when asked (for
+# example from the organisation settings, which an administrator edits).
+Roles = frozenset | Callable[[], frozenset]
 
 ONLINE = "online"
 NOT_IN_STATE = "Not while the record is {status}."
 ROLES_NEEDED = "Only the {roles} can do this."
+NOBODY_MAY = "Nobody may do this that way."
 NO_SUCH_MODE = "{label} cannot be recorded that way."
 
 
@@ -57,7 +63,7 @@ class Transition:
     label: str
     sources: tuple[str, ...]
     target: str | None  # None: an effect sets the state
-    roles: frozenset
+    roles: Roles
     conditions: tuple[Condition, ...] = ()
     requirements: tuple[Step, ...] = ()
     effects: tuple[Step, ...] = ()
@@ -68,10 +74,20 @@ class Transition:
     # of those roles says.
     modes: dict = field(default_factory=dict, hash=False)
     mode_refusals: dict = field(default_factory=dict, hash=False)
+    # Conditions that hold in one mode only, checked after the shared ones (for
+    # example: online, within a limit; by a decision, listed on that decision).
+    mode_conditions: dict = field(default_factory=dict, hash=False)
+    # What a refusal says when no role at all may take it in the mode asked for.
+    nobody: str = NOBODY_MAY
 
     def roles_for(self, mode: str) -> frozenset | None:
         """The roles that may take it in ``mode``; None when it has no such mode."""
-        return self.roles if mode == ONLINE else self.modes.get(mode)
+        roles = self.roles if mode == ONLINE else self.modes.get(mode)
+        return roles() if callable(roles) else roles
+
+    def conditions_for(self, mode: str) -> tuple[Condition, ...]:
+        """The shared conditions, then those of ``mode``."""
+        return self.conditions + tuple(self.mode_conditions.get(mode, ()))
 
 
 @dataclass(frozen=True)
@@ -118,11 +134,13 @@ class Workflow:
                 False,
                 transition.wrong_state.format(status=self._state_label(record)),
             )
+        if roles and not allowed_roles:
+            return Check(transition, False, transition.nobody)
         if roles and not user_roles(attempt.by) & allowed_roles:
             refusal = transition.mode_refusals.get(attempt.mode, ROLES_NEEDED)
             names = " or ".join(sorted(role.label for role in allowed_roles))
             return Check(transition, False, refusal.format(roles=names))
-        for condition in transition.conditions:
+        for condition in transition.conditions_for(attempt.mode):
             reason = condition(record, attempt)
             if reason:
                 return Check(transition, False, reason)
@@ -136,7 +154,7 @@ class Workflow:
         return [
             self.check(transition, record, user)
             for transition in self
-            if state in transition.sources and held & transition.roles
+            if state in transition.sources and held & transition.roles_for(ONLINE)
         ]
 
     def perform(self, transition: Transition, record, attempt: Attempt, *, roles: bool = True):
