@@ -42,7 +42,7 @@ SIGNING_PAUSED = (
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 
 # Roles that may record a signature made on paper, for the step it stands for
-# (``PAPER_RECORDERS``, on the ground floor).
+# (``PAPER_RECORDERS``, from the ground floor: the funding table names them too).
 ON_PAPER = {
     "modes": {PAPER: PAPER_RECORDERS},
     "mode_refusals": {PAPER: "Only the {roles} can record a signature made on paper."},
@@ -209,10 +209,12 @@ def void_signoffs(decision: Decision, attempt: Attempt) -> None:
 
 
 def approve_allocations(decision: Decision, attempt: Attempt) -> None:
-    """The linked allocations become approved under the budget rule: a breach refuses
-    the whole approval."""
+    """The linked allocations become approved by this decision (the funding table's
+    decision mode), under the budget rule: a breach refuses the whole approval."""
     for allocation in decision.allocations.filter(status=AllocationStatus.PROPOSED):
-        funding_services.allocation_approve(allocation=allocation, by=attempt.by)
+        funding_services.allocation_approve(
+            allocation=allocation, by=attempt.by, decision=decision
+        )
 
 
 def sign(decision: Decision, attempt: Attempt) -> None:

@@ -9,7 +9,8 @@ work, run in order inside the caller's transaction before the record is saved in
 new state; ``then`` runs after it is saved. Other ways of taking a transition than
 online are modes (a signature made on paper, an allocation approved by a decision),
 each with its own roles and, beside the shared conditions, conditions of its own.
-Nothing changes a record's state but ``Workflow.perform``.
+Nothing changes a record's state but ``Workflow.perform``, and it asks the roles
+every time.
 """
 
 from collections.abc import Callable, Iterable
@@ -122,9 +123,9 @@ class Workflow:
 
     def check(self, transition: Transition, record, user, *, mode: str = ONLINE) -> Check:
         """May ``user`` take ``transition`` on ``record`` now, in ``mode``? If not, why."""
-        return self._verdict(transition, record, Attempt(by=user, mode=mode), roles=True)
+        return self._verdict(transition, record, Attempt(by=user, mode=mode))
 
-    def _verdict(self, transition: Transition, record, attempt: Attempt, *, roles: bool):
+    def _verdict(self, transition: Transition, record, attempt: Attempt) -> Check:
         allowed_roles = transition.roles_for(attempt.mode)
         if allowed_roles is None:
             return Check(transition, False, NO_SUCH_MODE.format(label=transition.label))
@@ -134,9 +135,9 @@ class Workflow:
                 False,
                 transition.wrong_state.format(status=self._state_label(record)),
             )
-        if roles and not allowed_roles:
+        if not allowed_roles:
             return Check(transition, False, transition.nobody)
-        if roles and not user_roles(attempt.by) & allowed_roles:
+        if not user_roles(attempt.by) & allowed_roles:
             refusal = transition.mode_refusals.get(attempt.mode, ROLES_NEEDED)
             names = " or ".join(sorted(role.label for role in allowed_roles))
             return Check(transition, False, refusal.format(roles=names))
@@ -157,13 +158,13 @@ class Workflow:
             if state in transition.sources and held & transition.roles_for(ONLINE)
         ]
 
-    def perform(self, transition: Transition, record, attempt: Attempt, *, roles: bool = True):
-        """Take ``transition``: check it, check what was given, move the record, run
-        the effects, save it, then run what follows. The caller holds the transaction
-        and the record's lock, so on any refusal nothing is kept. ``roles=False`` is
-        for a workflow whose callers ask who may act (see its service)."""
+    def perform(self, transition: Transition, record, attempt: Attempt):
+        """Take ``transition``: check it (the roles of the attempt's mode and every
+        condition, on every path), check what was given, move the record, run the
+        effects, save it, then run what follows. The caller holds the transaction and
+        the record's lock, so on any refusal nothing is kept."""
         attempt.transition = transition
-        verdict = self._verdict(transition, record, attempt, roles=roles)
+        verdict = self._verdict(transition, record, attempt)
         if not verdict:
             raise ValidationError(verdict.reason, code="not_allowed")
         for requirement in transition.requirements:
