@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from funding import services as funding_services
-from funding.models import AllocationStatus
+from funding.models import Allocation, AllocationStatus
 from pcc_grants.roles import DECISION_MAKERS, PAPER_RECORDERS, Role, user_roles
 from pcc_grants.transitions import Attempt, Check, Transition, Workflow
 
@@ -208,6 +208,22 @@ def void_signoffs(decision: Decision, attempt: Attempt) -> None:
     decision.submitted_hash = ""
 
 
+def withdraw_replaced(decision: Decision, attempt: Attempt) -> None:
+    """A variation: the allocations that the record's allocations replace are
+    withdrawn by its approval, first, so that their money is free for what replaces
+    them. The trace is the record: the withdrawal is taken in its name."""
+    replaced = (
+        Allocation.objects.filter(replaced_by__decision=decision)
+        .exclude(status=AllocationStatus.WITHDRAWN)
+        .distinct()
+        .order_by("pk")
+    )
+    for allocation in replaced:
+        funding_services.allocation_withdraw(
+            allocation=allocation, by=attempt.by, decision=decision
+        )
+
+
 def approve_allocations(decision: Decision, attempt: Attempt) -> None:
     """The linked allocations become approved by this decision (the funding table's
     decision mode), under the budget rule: a breach refuses the whole approval."""
@@ -304,7 +320,7 @@ APPROVE = DecisionTransition(
         legal_comment_given,
     ),
     requirements=(signature_authenticated,),
-    effects=(approve_allocations, sign, date_the_decision),
+    effects=(withdraw_replaced, approve_allocations, sign, date_the_decision),
     step=SignOffStep.DECISION,
     outcome=SignOffOutcome.APPROVED,
     **ON_PAPER,

@@ -77,6 +77,10 @@ ALLOCATION_FIELDS = (
     "decision_reference",
     "comments",
 )
+# What a record's signatures do not vouch for, so it may change while the record that
+# lists the allocation holds the rest (``workflow.held_by_its_record``): the agreement
+# that delivers it, and the office's comments.
+FIELDS_A_RECORD_DOES_NOT_HOLD = frozenset({"agreement", "comments"})
 
 
 # Financial years, sources and themes ------------------------------------------------
@@ -330,7 +334,9 @@ allocation_create.alters_data = True
 
 @transaction.atomic
 def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
-    """Change an allocation's details; a committed one is re-checked against the budget."""
+    """Change an allocation's details; a committed one is re-checked against the budget.
+    While a submitted or signed record lists it, only what the record does not hold
+    may change (``FIELDS_A_RECORD_DOES_NOT_HOLD``)."""
     if "status" in changes:
         raise ValidationError({"status": STATUS_CHANGE_BY_ACTION})
     unknown = set(changes) - set(ALLOCATION_FIELDS) - {"funding_stream"}
@@ -338,9 +344,20 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
         raise TypeError(f"Not an allocation field: {', '.join(sorted(unknown))}")
     new_stream = changes.get("funding_stream")
     locked = lock_streams(allocation.funding_stream_id, new_stream and new_stream.pk)
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("decision")
+        .get(pk=allocation.pk)
+    )
     ensure_open(locked[allocation.funding_stream_id].financial_year)
+    held = workflow.held_by_its_record(allocation)
     for field, value in changes.items():
+        if (
+            held
+            and field not in FIELDS_A_RECORD_DOES_NOT_HOLD
+            and _differs(allocation, field, value)
+        ):
+            raise ValidationError(held, code="held_by_record")
         setattr(allocation, field, value)
     stream = locked[allocation.funding_stream_id]
     allocation.funding_stream = stream
@@ -358,6 +375,12 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
 allocation_update.alters_data = True
 
 
+def _differs(allocation: Allocation, field: str, value) -> bool:
+    if field in ("funding_stream", "recipient", "theme", "agreement", "decision", "replaces"):
+        return getattr(allocation, f"{field}_id") != (value.pk if value is not None else None)
+    return getattr(allocation, field) != value
+
+
 def _perform(transition, allocation: Allocation, *, by, decision=None) -> Allocation:
     """Take one status step of the table as ``by``, with the stream and then the
     allocation locked: the table asks their roles and its conditions. With
@@ -366,7 +389,7 @@ def _perform(transition, allocation: Allocation, *, by, decision=None) -> Alloca
     stream = lock_streams(allocation.funding_stream_id)[allocation.funding_stream_id]
     allocation = (
         Allocation.objects.select_for_update(of=("self",))
-        .select_related("funding_stream__financial_year", "decision")
+        .select_related("funding_stream__financial_year", "decision", "replaces__decision")
         .get(pk=allocation.pk)
     )
     allocation._history_user = by
@@ -398,8 +421,10 @@ allocation_mark_contracted.alters_data = True
 
 
 @transaction.atomic
-def allocation_withdraw(*, allocation: Allocation, by) -> Allocation:
-    return _perform(workflow.WITHDRAW, allocation, by=by)
+def allocation_withdraw(*, allocation: Allocation, by, decision=None) -> Allocation:
+    """Withdraw an allocation: online, unless a record holds it; by ``decision``, the
+    record being approved that lists an allocation replacing it (a variation)."""
+    return _perform(workflow.WITHDRAW, allocation, by=by, decision=decision)
 
 
 allocation_withdraw.alters_data = True

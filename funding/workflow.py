@@ -6,8 +6,13 @@ path (pages, imports, commands, the admin, a decision's approval), roles include
 Public money is committed only by a decision (DESIGN §1). Approving therefore has two
 modes: by a decision (``BY_DECISION``), taken when the decision-maker approves the
 record that lists the allocation; and online, a *direct* approval, open only to the
-roles the organisation settings delegate it to, up to their limit. An allocation a
-record lists is that record's to approve.
+roles the organisation settings delegate it to, up to their limit.
+
+An allocation a record lists is that record's to approve, and once the record is
+submitted it is part of what the signatures vouch for: its details and its withdrawal
+wait for the record. Once the record has approved it, it is frozen: a change is a new
+record, a variation, whose new allocation *replaces* it; the approval of that record
+withdraws the one replaced (the ``BY_DECISION`` mode of withdraw).
 """
 
 from pcc_grants.models import OrganisationSettings
@@ -42,12 +47,50 @@ OVER_DELEGATED_LIMIT = (
     "must approve it."
 )
 ON_A_RECORD = "It is on decision {record}: it is approved when that record is."
+VARIES_A_DECISION = (
+    "It replaces {replaced}, which decision {reference} approved: a new decision record "
+    "must approve the change."
+)
 DECISION_TAKERS_ONLY = "Only the {roles} can take a decision."
 NOT_ON_THE_DECISION = "It is not on the decision record being approved."
+NOT_REPLACED_ON_THE_DECISION = (
+    "Only the approval of a record listing an allocation that replaces it can withdraw it."
+)
+
+APPROVED_BY_DECISION = (
+    "Approved by decision {reference}: a change needs a new record, a variation, that "
+    "references it."
+)
+REFUSED_BY_DECISION = (
+    "Decision {reference} refused it, and the signed record keeps it as it was: propose "
+    "a new allocation instead."
+)
+ON_A_SUBMITTED_RECORD = (
+    "It is on decision {reference}, which is {status}: the record must be returned for "
+    "changes first."
+)
 
 
 def _record_name(decision) -> str:
     return decision.reference or f"draft “{decision.title}”"
+
+
+def held_by_its_record(allocation: Allocation) -> str | None:
+    """Why the record that lists the allocation keeps it as it is, or None.
+
+    From submission on, the allocations a record lists are part of its signed content
+    (``decisions.content``): changing one would leave the record refused everywhere.
+    """
+    decision = allocation.decision
+    if decision is None or decision.is_draft:
+        return None
+    if not decision.is_decided:
+        return ON_A_SUBMITTED_RECORD.format(
+            reference=decision.reference, status=decision.get_status_display().lower()
+        )
+    if allocation.status == AllocationStatus.PROPOSED:
+        return REFUSED_BY_DECISION.format(reference=decision.reference)
+    return APPROVED_BY_DECISION.format(reference=decision.reference)
 
 
 def delegated_approvers() -> frozenset:
@@ -64,9 +107,15 @@ def year_open(allocation: Allocation, attempt: Attempt) -> str | None:
 
 
 def not_for_a_record(allocation: Allocation, attempt: Attempt) -> str | None:
-    """A direct approval cannot take the place of a record that lists the allocation."""
+    """A direct approval cannot take the place of a record that lists the allocation,
+    nor change what a signed record approved."""
     if allocation.decision_id:
         return ON_A_RECORD.format(record=_record_name(allocation.decision))
+    replaced = allocation.replaces
+    if replaced is not None and replaced.decision_id and replaced.decision.is_decided:
+        return VARIES_A_DECISION.format(
+            replaced=replaced.reference, reference=replaced.decision.reference
+        )
     return None
 
 
@@ -84,6 +133,26 @@ def on_the_decision(allocation: Allocation, attempt: Attempt) -> str | None:
     decision = attempt.given.get("decision")
     if decision is None or allocation.decision_id != decision.pk or not decision.is_approved:
         return NOT_ON_THE_DECISION
+    return None
+
+
+def not_held_by_its_record(allocation: Allocation, attempt: Attempt) -> str | None:
+    """Withdrawing waits for the record; once it has approved the allocation, only a
+    variation withdraws it. A proposal the record refused may go."""
+    decision = allocation.decision
+    refused = decision is not None and decision.is_decided
+    if refused and allocation.status == AllocationStatus.PROPOSED:
+        return None
+    return held_by_its_record(allocation)
+
+
+def replaced_on_the_decision(allocation: Allocation, attempt: Attempt) -> str | None:
+    """By a decision: the record being approved lists an allocation replacing it."""
+    decision = attempt.given.get("decision")
+    if decision is None or not decision.is_approved:
+        return NOT_REPLACED_ON_THE_DECISION
+    if not allocation.replaced_by.filter(decision_id=decision.pk).exists():
+        return NOT_REPLACED_ON_THE_DECISION
     return None
 
 
@@ -132,8 +201,13 @@ WITHDRAW = Transition(
     target=AllocationStatus.WITHDRAWN,
     roles=EDITORS,
     conditions=(year_open,),
+    mode_conditions={
+        ONLINE: (not_held_by_its_record,),
+        BY_DECISION: (replaced_on_the_decision,),
+    },
     wrong_state=ALREADY_WITHDRAWN,
-    mode_refusals={ONLINE: EDITORS_ONLY},
+    modes={BY_DECISION: DECISION_TAKERS},
+    mode_refusals={ONLINE: EDITORS_ONLY, BY_DECISION: DECISION_TAKERS_ONLY},
 )
 
 ALLOCATIONS = Workflow((APPROVE, CONTRACT, WITHDRAW))
