@@ -197,6 +197,17 @@ class Decision(models.Model):
         return self.status == DecisionStatus.DRAFT
 
     @property
+    def is_decided(self) -> bool:
+        """The decision-maker has signed it, approving or rejecting: what it lists,
+        its allocations too, is the record as signed."""
+        return self.status in (
+            DecisionStatus.APPROVED,
+            DecisionStatus.REJECTED,
+            DecisionStatus.PUBLISHED,
+            DecisionStatus.NOT_PUBLISHED,
+        )
+
+    @property
     def is_approved(self) -> bool:
         return self.status in (
             DecisionStatus.APPROVED,

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from funding import services as funding_services
-from funding.models import AllocationStatus
-from pcc_grants.roles import Role, user_roles
+from funding.models import Allocation, AllocationStatus
+from pcc_grants.roles import DECISION_MAKERS, PAPER_RECORDERS, Role, user_roles
 from pcc_grants.transitions import Attempt, Check, Transition, Workflow
 
 from . import clock, publication, signing
@@ -41,8 +41,8 @@ SIGNING_PAUSED = (
 )
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 
-# Roles that may record a signature made on paper, for the step it stands for.
-PAPER_RECORDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER})
+# Roles that may record a signature made on paper, for the step it stands for
+# (``PAPER_RECORDERS``, from the ground floor: the funding table names them too).
 ON_PAPER = {
     "modes": {PAPER: PAPER_RECORDERS},
     "mode_refusals": {PAPER: "Only the {roles} can record a signature made on paper."},
@@ -236,11 +236,29 @@ def void_signoffs(decision: Decision, attempt: Attempt) -> None:
     decision.submitted_hash = ""
 
 
+def withdraw_replaced(decision: Decision, attempt: Attempt) -> None:
+    """A variation: the allocations that the record's allocations replace are
+    withdrawn by its approval, first, so that their money is free for what replaces
+    them. The trace is the record: the withdrawal is taken in its name."""
+    replaced = (
+        Allocation.objects.filter(replaced_by__decision=decision)
+        .exclude(status=AllocationStatus.WITHDRAWN)
+        .distinct()
+        .order_by("pk")
+    )
+    for allocation in replaced:
+        funding_services.allocation_withdraw(
+            allocation=allocation, by=attempt.by, decision=decision
+        )
+
+
 def approve_allocations(decision: Decision, attempt: Attempt) -> None:
-    """The linked allocations become approved under the budget rule: a breach refuses
-    the whole approval."""
+    """The linked allocations become approved by this decision (the funding table's
+    decision mode), under the budget rule: a breach refuses the whole approval."""
     for allocation in decision.allocations.filter(status=AllocationStatus.PROPOSED):
-        funding_services.allocation_approve(allocation=allocation, by=attempt.by)
+        funding_services.allocation_approve(
+            allocation=allocation, by=attempt.by, decision=decision
+        )
 
 
 def sign(decision: Decision, attempt: Attempt) -> None:
@@ -327,7 +345,7 @@ APPROVE = DecisionTransition(
     label="Approve the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.APPROVED,
-    roles=frozenset({Role.COMMISSIONER}),
+    roles=DECISION_MAKERS,
     conditions=(
         content_intact,
         not_the_author_deciding,
@@ -338,7 +356,7 @@ APPROVE = DecisionTransition(
         legal_comment_given,
     ),
     requirements=(signature_authenticated,),
-    effects=(approve_allocations, sign, date_the_decision),
+    effects=(withdraw_replaced, approve_allocations, sign, date_the_decision),
     step=SignOffStep.DECISION,
     outcome=SignOffOutcome.APPROVED,
     **ON_PAPER,
@@ -348,7 +366,7 @@ REJECT = DecisionTransition(
     label="Reject the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.REJECTED,
-    roles=frozenset({Role.COMMISSIONER}),
+    roles=DECISION_MAKERS,
     conditions=(
         content_intact,
         not_the_author_deciding,

@@ -2,7 +2,10 @@
 
 Every change to a stream or an allocation goes through the service functions
 (the app's forms, the imports, and the actions below), so that the budget rule
-and closed years hold whatever the path.
+and closed years hold whatever the path. The admin never approves an allocation:
+money is committed by a decision record, or directly by a role the organisation
+settings allow, on the allocation's page. Withdrawing here asks the status table
+the same as the page does, roles included.
 """
 
 from django.contrib import admin, messages
@@ -49,7 +52,7 @@ class AllocationAdmin(ReadOnlyAdmin):
     list_filter = ("status", "funding_stream__financial_year", "route")
     search_fields = ("title", "recipient__name")
     list_select_related = ("funding_stream__financial_year", "recipient")
-    actions = ["approve", "withdraw"]
+    actions = ["withdraw"]
 
     def _each(self, request, queryset, perform, done: str) -> None:
         succeeded = 0
@@ -63,10 +66,6 @@ class AllocationAdmin(ReadOnlyAdmin):
                 )
         if succeeded:
             self.message_user(request, f"{succeeded} allocation(s) {done}.")
-
-    @admin.action(description="Approve the selected allocations (budget rule applies)")
-    def approve(self, request, queryset):
-        self._each(request, queryset, services.allocation_approve, "approved")
 
     @admin.action(description="Withdraw the selected allocations")
     def withdraw(self, request, queryset):

@@ -97,6 +97,10 @@ BAD_DATE = "Enter a real date such as 2016-04-01 or 01/04/2016."
 BAD_YES_NO = "Enter yes or no."
 BAD_PERCENT = "Enter a percentage between 0 and 100, such as 10."
 BAD_STATUS = "Enter one of: proposed, approved, contracted, withdrawn."
+STATUS_NEEDS_A_PERSON = (
+    "This row is {status}: it must be imported in the name of someone allowed to make it "
+    "{status}. Run the import with --as USERNAME, or import it as proposed."
+)
 BAD_ROUTE = "Not a commissioning route: enter one of {routes}."
 UNKNOWN_STREAM = "There is no funding stream “{name}” in {year}."
 UNKNOWN_PARENT = "There is no funding stream “{name}” in {year} to be part of."
@@ -351,6 +355,10 @@ def _import_allocation_row(
     status_text = row.text("status").lower() or AllocationStatus.PROPOSED
     if status_text not in AllocationStatus.values:
         row.error("status", BAD_STATUS)
+    elif status_text != AllocationStatus.PROPOSED and by is None:
+        # Only the status table says who may approve, contract or withdraw: an import
+        # made in nobody's name records proposals only.
+        row.error("status", STATUS_NEEDS_A_PERSON.format(status=status_text))
     period_start = row.day("period_start")
     period_end = row.day("period_end")
     indicative = row.yes_no("indicative")
@@ -436,7 +444,11 @@ _KINDS = {
 
 
 def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> ImportResult:
-    """Import a whole file, or nothing. ``dry_run`` checks everything and saves nothing."""
+    """Import a whole file, or nothing, in ``by``'s name. ``dry_run`` checks everything
+    and saves nothing. Each row is what ``by`` could record on the pages: an approved or
+    contracted allocation is approved by them, so only where the organisation settings
+    let them approve it directly; with no ``by`` (a command run without ``--as``),
+    allocations are recorded as proposed only."""
     columns, required, import_row, default_column = _KINDS[kind]
     result = ImportResult(kind=kind)
     records, result.errors = _records(content, columns, required)

@@ -7,6 +7,7 @@ from . import workflow
 from .models import Allocation, FundingStream
 
 POSITION_READERS = STAFF_ROLES | {Role.PANEL_MEMBER}
+NOT_VARIED = "A variation replaces an allocation that a decision record approved."
 
 
 def can_view_funding(user) -> Permission:
@@ -35,7 +36,25 @@ def can_edit_stream(user, stream: FundingStream) -> Permission:
     return can_edit_funding(user) and _year_open(stream)
 
 
+def _not_held_by_a_record(allocation: Allocation) -> Permission:
+    reason = workflow.held_by_its_record(allocation)
+    return Permission(False, reason) if reason else Permission(True)
+
+
 def can_edit_allocation(user, allocation: Allocation) -> Permission:
+    """Editors, in an open year, while no submitted or signed record holds it."""
+    return (
+        can_edit_funding(user)
+        and _year_open(allocation.funding_stream)
+        and _not_held_by_a_record(allocation)
+    )
+
+
+def can_record_variation(user, allocation: Allocation) -> Permission:
+    """A variation replaces an allocation a signed record approved: offered to editors
+    in an open year, on the page of the allocation it would replace."""
+    if not (allocation.is_committed and allocation.decision_id and allocation.decision.is_decided):
+        return Permission(False, NOT_VARIED)
     return can_edit_funding(user) and _year_open(allocation.funding_stream)
 
 

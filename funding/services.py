@@ -13,7 +13,7 @@ from commissioning.models import Provider
 from pcc_grants.money import format_money
 from pcc_grants.records import find_or_create
 from pcc_grants.roles import Role, has_role
-from pcc_grants.transitions import Attempt
+from pcc_grants.transitions import ONLINE, Attempt
 
 from . import workflow
 from .budget import (
@@ -48,6 +48,7 @@ TOLERANCE_CFO_ONLY = "Only the Chief Finance Officer can set the over-allocation
 PERIOD_OUTSIDE_YEAR = "The period must fall within the financial year {year} ({start} to {end})."
 PERIOD_BACKWARDS = "The period must end on or after the day it starts."
 STATUS_CHANGE_BY_ACTION = "Change the status with the approve, contract or withdraw actions."
+NOT_A_STATUS = "Not an allocation status: {status}."
 
 STREAM_FIELDS = (
     "name",
@@ -76,6 +77,10 @@ ALLOCATION_FIELDS = (
     "decision_reference",
     "comments",
 )
+# What a record's signatures do not vouch for, so it may change while the record that
+# lists the allocation holds the rest (``workflow.held_by_its_record``): the agreement
+# that delivers it, and the office's comments.
+FIELDS_A_RECORD_DOES_NOT_HOLD = frozenset({"agreement", "comments"})
 
 
 # Financial years, sources and themes ------------------------------------------------
@@ -285,7 +290,12 @@ def allocation_create(
     decision_reference: str = "",
     comments: str = "",
 ) -> Allocation:
-    """Create an allocation; an approved or contracted one must pass the budget rule."""
+    """Create an allocation. One in another status than proposed is recorded proposed
+    and then taken there through the status table, as ``by``: an approved or
+    contracted one must be approvable by them (a direct approval the organisation
+    settings allow) and pass the budget rule. A refusal names the ``status``."""
+    if status not in workflow.STEPS_TO:
+        raise ValidationError({"status": NOT_A_STATUS.format(status=status)})
     stream = lock_streams(funding_stream.pk)[funding_stream.pk]
     ensure_open(stream.financial_year)
     allocation = Allocation(
@@ -297,7 +307,7 @@ def allocation_create(
         period_start=period_start,
         period_end=period_end,
         indicative=indicative,
-        status=status,
+        status=AllocationStatus.PROPOSED,
         replaces=replaces,
         theme=theme,
         route=route or "",
@@ -306,10 +316,16 @@ def allocation_create(
     )
     _validate_period(allocation, stream.financial_year)
     allocation.full_clean()
-    if allocation.is_committed:
-        check_budget(stream, committed=stream_committed(stream) + allocation.amount)
     allocation._history_user = by
     allocation.save()
+    for step in workflow.STEPS_TO[status]:
+        attempt = Attempt(by=by, given={"stream": stream})
+        try:
+            workflow.ALLOCATIONS.perform(step, allocation, attempt)
+        except ValidationError as error:
+            if error.code == "not_allowed":
+                raise ValidationError({"status": error.messages}, code="not_allowed") from error
+            raise
     return allocation
 
 
@@ -318,7 +334,9 @@ allocation_create.alters_data = True
 
 @transaction.atomic
 def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
-    """Change an allocation's details; a committed one is re-checked against the budget."""
+    """Change an allocation's details; a committed one is re-checked against the budget.
+    While a submitted or signed record lists it, only what the record does not hold
+    may change (``FIELDS_A_RECORD_DOES_NOT_HOLD``)."""
     if "status" in changes:
         raise ValidationError({"status": STATUS_CHANGE_BY_ACTION})
     unknown = set(changes) - set(ALLOCATION_FIELDS) - {"funding_stream"}
@@ -326,9 +344,20 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
         raise TypeError(f"Not an allocation field: {', '.join(sorted(unknown))}")
     new_stream = changes.get("funding_stream")
     locked = lock_streams(allocation.funding_stream_id, new_stream and new_stream.pk)
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("decision")
+        .get(pk=allocation.pk)
+    )
     ensure_open(locked[allocation.funding_stream_id].financial_year)
+    held = workflow.held_by_its_record(allocation)
     for field, value in changes.items():
+        if (
+            held
+            and field not in FIELDS_A_RECORD_DOES_NOT_HOLD
+            and _differs(allocation, field, value)
+        ):
+            raise ValidationError(held, code="held_by_record")
         setattr(allocation, field, value)
     stream = locked[allocation.funding_stream_id]
     allocation.funding_stream = stream
@@ -346,26 +375,38 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
 allocation_update.alters_data = True
 
 
-def _perform(transition, allocation: Allocation, *, by) -> Allocation:
-    """Take one status step of the table, with the stream and then the allocation
-    locked. Who may take it is asked of the same table by the pages and the admin
-    (``permissions``); a decision's approval takes it for the decision-maker."""
+def _differs(allocation: Allocation, field: str, value) -> bool:
+    if field in ("funding_stream", "recipient", "theme", "agreement", "decision", "replaces"):
+        return getattr(allocation, f"{field}_id") != (value.pk if value is not None else None)
+    return getattr(allocation, field) != value
+
+
+def _perform(transition, allocation: Allocation, *, by, decision=None) -> Allocation:
+    """Take one status step of the table as ``by``, with the stream and then the
+    allocation locked: the table asks their roles and its conditions. With
+    ``decision``, the step is taken in the table's ``BY_DECISION`` mode, as the
+    effect of that record's approval; without, online."""
     stream = lock_streams(allocation.funding_stream_id)[allocation.funding_stream_id]
     allocation = (
         Allocation.objects.select_for_update(of=("self",))
-        .select_related("funding_stream__financial_year")
+        .select_related("funding_stream__financial_year", "decision", "replaces__decision")
         .get(pk=allocation.pk)
     )
     allocation._history_user = by
-    return workflow.ALLOCATIONS.perform(
-        transition, allocation, Attempt(by=by, given={"stream": stream}), roles=False
+    attempt = Attempt(
+        by=by,
+        mode=ONLINE if decision is None else workflow.BY_DECISION,
+        given={"stream": stream, "decision": decision},
     )
+    return workflow.ALLOCATIONS.perform(transition, allocation, attempt)
 
 
 @transaction.atomic
-def allocation_approve(*, allocation: Allocation, by) -> Allocation:
-    """Approve a proposed allocation under the budget rule, with the stream locked."""
-    return _perform(workflow.APPROVE, allocation, by=by)
+def allocation_approve(*, allocation: Allocation, by, decision=None) -> Allocation:
+    """Approve a proposed allocation under the budget rule, with the stream locked:
+    by ``decision``, the record being approved that lists it; or, without one,
+    directly, as far as the organisation settings delegate it to ``by``'s roles."""
+    return _perform(workflow.APPROVE, allocation, by=by, decision=decision)
 
 
 allocation_approve.alters_data = True
@@ -380,8 +421,10 @@ allocation_mark_contracted.alters_data = True
 
 
 @transaction.atomic
-def allocation_withdraw(*, allocation: Allocation, by) -> Allocation:
-    return _perform(workflow.WITHDRAW, allocation, by=by)
+def allocation_withdraw(*, allocation: Allocation, by, decision=None) -> Allocation:
+    """Withdraw an allocation: online, unless a record holds it; by ``decision``, the
+    record being approved that lists an allocation replacing it (a variation)."""
+    return _perform(workflow.WITHDRAW, allocation, by=by, decision=decision)
 
 
 allocation_withdraw.alters_data = True

@@ -184,7 +184,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_view_funding(request.user))
     allocation = get_object_or_404(
         Allocation.objects.select_related(
-            "funding_stream__financial_year", "recipient", "theme", "replaces"
+            "funding_stream__financial_year", "recipient", "theme", "decision", "replaces"
         ),
         pk=pk,
     )
@@ -201,7 +201,9 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "export_row": allocation_export_row(allocation),
             "actions": actions,
             "can_edit": permissions.can_edit_allocation(user, allocation),
-            "replaced_by": list(allocation.replaced_by.all()[:10]),
+            "can_vary": permissions.can_record_variation(user, allocation),
+            "held": workflow.held_by_its_record(allocation),
+            "replaced_by": list(allocation.replaced_by.select_related("decision")[:10]),
             "history": change_history(allocation.history.all()),
         },
     )
@@ -220,6 +222,9 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
     stream_pk = int_param(request, "stream")
     if stream_pk:
         initial["funding_stream"] = stream_pk
+    varied = _allocation_varied(request)
+    if varied is not None:
+        initial.update(_variation_initial(varied))
     form = AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,9 +242,38 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/allocation_form.html", {"form": form, "allocation": None})
 
 
+def _allocation_varied(request: HttpRequest) -> Allocation | None:
+    """The allocation a new one is to replace (``?replaces=<pk>``), when it may be varied."""
+    pk = int_param(request, "replaces")
+    if not pk:
+        return None
+    related = ("funding_stream__financial_year", "recipient", "theme", "decision")
+    allocation = Allocation.objects.select_related(*related).filter(pk=pk).first()
+    if allocation is None or not permissions.can_record_variation(request.user, allocation):
+        return None
+    return allocation
+
+
+def _variation_initial(allocation: Allocation) -> dict:
+    """A variation starts as a copy of what it replaces, to be changed before saving."""
+    return {
+        "funding_stream": allocation.funding_stream_id,
+        "replaces": allocation.pk,
+        "title": allocation.title,
+        "description": allocation.description,
+        "amount": allocation.amount,
+        "recipient_name": allocation.recipient.name if allocation.recipient_id else "",
+        "theme_name": allocation.theme.name if allocation.theme_id else "",
+        "period_start": allocation.period_start,
+        "period_end": allocation.period_end,
+        "indicative": allocation.indicative,
+        "route": allocation.route,
+    }
+
+
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_object_or_404(
-        Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
+        Allocation.objects.select_related("funding_stream__financial_year", "decision"), pk=pk
     )
     require(permissions.can_edit_allocation(request.user, allocation))
     form = AllocationForm(request.POST or None, instance=allocation)
@@ -276,7 +310,10 @@ def allocation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         raise Http404("No such action.")
     perform, done = _ACTIONS[action]
     allocation = get_object_or_404(
-        Allocation.objects.select_related("funding_stream__financial_year"), pk=pk
+        Allocation.objects.select_related(
+            "funding_stream__financial_year", "decision", "replaces__decision"
+        ),
+        pk=pk,
     )
     require(permissions.can_take(workflow.ALLOCATIONS[action], request.user, allocation))
     try:

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import OrganisationSettings, User
+from .money import MoneyFormField
+from .roles import DELEGABLE_APPROVERS
 
 
 @admin.register(User)
@@ -14,37 +17,70 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("groups", "is_active", "is_staff")
 
 
+ORGANISATION_FIELDSETS = (
+    (None, {"fields": ("name", "short_name")}),
+    (
+        "Titles",
+        {
+            "fields": (
+                "decision_maker_title",
+                "chief_executive_title",
+                "chief_finance_officer_title",
+                "monitoring_officer_title",
+            )
+        },
+    ),
+    (
+        "Signature statements",
+        {
+            "fields": (
+                "officer_approval_statement",
+                "decision_maker_statement",
+                "monitoring_officer_statement",
+            )
+        },
+    ),
+    ("Open data", {"fields": ("org_id", "open_data_prefix")}),
+    (
+        "Decision reference numbers",
+        {"fields": ("decision_reference_pattern", "delegated_reference_pattern")},
+    ),
+    (
+        "Delegated approval",
+        {
+            "description": "Money is committed by a decision record, or by a direct "
+            "approval that these settings allow.",
+            "fields": ("delegated_approval_roles", "delegated_approval_limit"),
+        },
+    ),
+)
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    """The roles as boxes to tick and the limit as money (``£25,000``), not as JSON."""
+
+    delegated_approval_roles = forms.MultipleChoiceField(
+        label="Roles that may approve an allocation directly",
+        choices=[(role.value, role.label) for role in DELEGABLE_APPROVERS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=OrganisationSettings._meta.get_field("delegated_approval_roles").help_text,
+    )
+    delegated_approval_limit = MoneyFormField(
+        label="Largest direct approval",
+        required=False,
+        help_text=OrganisationSettings._meta.get_field("delegated_approval_limit").help_text,
+    )
+
+    class Meta:
+        model = OrganisationSettings
+        fields = [name for _, options in ORGANISATION_FIELDSETS for name in options["fields"]]
+
+
 @admin.register(OrganisationSettings)
 class OrganisationSettingsAdmin(admin.ModelAdmin):
-    fieldsets = (
-        (None, {"fields": ("name", "short_name")}),
-        (
-            "Titles",
-            {
-                "fields": (
-                    "decision_maker_title",
-                    "chief_executive_title",
-                    "chief_finance_officer_title",
-                    "monitoring_officer_title",
-                )
-            },
-        ),
-        (
-            "Signature statements",
-            {
-                "fields": (
-                    "officer_approval_statement",
-                    "decision_maker_statement",
-                    "monitoring_officer_statement",
-                )
-            },
-        ),
-        ("Open data", {"fields": ("org_id", "open_data_prefix")}),
-        (
-            "Decision reference numbers",
-            {"fields": ("decision_reference_pattern", "delegated_reference_pattern")},
-        ),
-    )
+    form = OrganisationSettingsForm
+    fieldsets = ORGANISATION_FIELDSETS
 
     def has_add_permission(self, request) -> bool:
         return not OrganisationSettings.objects.exists() and super().has_add_permission(request)

@@ -1,13 +1,18 @@
 import string
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from .money import MAX_DIGITS
+from .roles import DELEGABLE_APPROVERS, Role
+
 REFERENCE_FIELDS = {"seq", "year", "yy"}
+NOT_A_DELEGABLE_ROLE = "Choose among: {roles}."
 
 
 def validate_reference_pattern(pattern: str) -> None:
@@ -28,6 +33,22 @@ def validate_reference_pattern(pattern: str) -> None:
         pattern.format(seq=25, year=2013, yy="13")
     except (ValueError, IndexError) as error:
         raise ValidationError(f"Not a valid reference pattern: {error}.") from error
+
+
+def default_delegated_approval_roles() -> list[str]:
+    """A new organisation delegates direct approvals to its Chief Finance Officer."""
+    return [Role.CHIEF_FINANCE_OFFICER.value]
+
+
+def validate_delegated_approval_roles(value) -> None:
+    """A list of the roles that may be given direct approval, each at most once."""
+    allowed = [role.value for role in DELEGABLE_APPROVERS]
+    if (
+        not isinstance(value, list)
+        or any(item not in allowed for item in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(NOT_A_DELEGABLE_ROLE.format(roles=", ".join(allowed)))
 
 
 class User(AbstractUser):
@@ -106,6 +127,26 @@ class OrganisationSettings(models.Model):
         "organisations with no registered number start with it.",
     )
 
+    # Delegated approval: who may commit money without a decision record, and how much.
+    delegated_approval_roles = models.JSONField(
+        "roles that may approve an allocation directly",
+        default=default_delegated_approval_roles,
+        blank=True,
+        validators=[validate_delegated_approval_roles],
+        help_text="A direct approval commits money without a decision record. Tick none "
+        "for every allocation to be approved by a decision.",
+    )
+    delegated_approval_limit = models.DecimalField(
+        "largest direct approval",
+        max_digits=MAX_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="An allocation over this amount is approved only by a decision record. "
+        "Leave blank for no limit but the budget rule.",
+    )
+
     class Meta:
         verbose_name = "organisation settings"
         verbose_name_plural = "organisation settings"
@@ -119,6 +160,13 @@ class OrganisationSettings(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:pcc_grants_organisationsettings_change", args=[self.pk])
+
+    @property
+    def delegated_approvers(self) -> frozenset[Role]:
+        """The roles that may approve an allocation directly, as the settings say."""
+        allowed = {role.value: role for role in DELEGABLE_APPROVERS}
+        named = self.delegated_approval_roles or ()
+        return frozenset(allowed[name] for name in named if name in allowed)
 
     @classmethod
     def load(cls) -> "OrganisationSettings":

@@ -33,6 +33,17 @@ STAFF_ROLES = frozenset(
 # Roles that keep the office's records: funding, providers, agreements, drafts.
 EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
 
+# Who takes a decision on a Decision Record: the decision-maker, and who may record a
+# decision signed on paper on their behalf.
+DECISION_MAKERS = frozenset({Role.COMMISSIONER})
+PAPER_RECORDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER})
+
+# Roles the organisation settings may let approve an allocation directly, without a
+# decision record (a delegated approval): the office holders who answer for the money.
+# Officers prepare allocations and the Monitoring Officer advises on the law, so
+# neither is offered.
+DELEGABLE_APPROVERS = (Role.CHIEF_FINANCE_OFFICER, Role.CHIEF_EXECUTIVE, Role.COMMISSIONER)
+
 
 def user_roles(user) -> frozenset[Role]:
     """The roles a user holds, read once per request and kept on the user."""

@@ -6,8 +6,11 @@ fails, in words a person can read, or None when it holds; views ask the same tab
 what to offer and why not. Requirements check what the person gave (a password, a
 reason) and raise ``ValidationError`` naming the field. Effects are the transition's
 work, run in order inside the caller's transaction before the record is saved in its
-new state; ``then`` runs after it is saved. Nothing changes a record's state but
-``Workflow.perform``.
+new state; ``then`` runs after it is saved. Other ways of taking a transition than
+online are modes (a signature made on paper, an allocation approved by a decision),
+each with its own roles and, beside the shared conditions, conditions of its own.
+Nothing changes a record's state but ``Workflow.perform``, and it asks the roles
+every time.
 """
 
 from collections.abc import Callable, Iterable
@@ -20,10 +23,14 @@ from .roles import user_roles
 
 Condition = Callable[[Any, "Attempt"], str | None]
 Step = Callable[[Any, "Attempt"], None]
+# The roles that may take a transition: fixed in the table, or read when asked (for
+# example from the organisation settings, which an administrator edits).
+Roles = frozenset | Callable[[], frozenset]
 
 ONLINE = "online"
 NOT_IN_STATE = "Not while the record is {status}."
 ROLES_NEEDED = "Only the {roles} can do this."
+NOBODY_MAY = "Nobody may do this that way."
 NO_SUCH_MODE = "{label} cannot be recorded that way."
 
 
@@ -57,7 +64,7 @@ class Transition:
     label: str
     sources: tuple[str, ...]
     target: str | None  # None: an effect sets the state
-    roles: frozenset
+    roles: Roles
     conditions: tuple[Condition, ...] = ()
     requirements: tuple[Step, ...] = ()
     effects: tuple[Step, ...] = ()
@@ -68,10 +75,20 @@ class Transition:
     # of those roles says.
     modes: dict = field(default_factory=dict, hash=False)
     mode_refusals: dict = field(default_factory=dict, hash=False)
+    # Conditions that hold in one mode only, checked after the shared ones (for
+    # example: online, within a limit; by a decision, listed on that decision).
+    mode_conditions: dict = field(default_factory=dict, hash=False)
+    # What a refusal says when no role at all may take it in the mode asked for.
+    nobody: str = NOBODY_MAY
 
     def roles_for(self, mode: str) -> frozenset | None:
         """The roles that may take it in ``mode``; None when it has no such mode."""
-        return self.roles if mode == ONLINE else self.modes.get(mode)
+        roles = self.roles if mode == ONLINE else self.modes.get(mode)
+        return roles() if callable(roles) else roles
+
+    def conditions_for(self, mode: str) -> tuple[Condition, ...]:
+        """The shared conditions, then those of ``mode``."""
+        return self.conditions + tuple(self.mode_conditions.get(mode, ()))
 
 
 @dataclass(frozen=True)
@@ -106,9 +123,9 @@ class Workflow:
 
     def check(self, transition: Transition, record, user, *, mode: str = ONLINE) -> Check:
         """May ``user`` take ``transition`` on ``record`` now, in ``mode``? If not, why."""
-        return self._verdict(transition, record, Attempt(by=user, mode=mode), roles=True)
+        return self._verdict(transition, record, Attempt(by=user, mode=mode))
 
-    def _verdict(self, transition: Transition, record, attempt: Attempt, *, roles: bool):
+    def _verdict(self, transition: Transition, record, attempt: Attempt) -> Check:
         allowed_roles = transition.roles_for(attempt.mode)
         if allowed_roles is None:
             return Check(transition, False, NO_SUCH_MODE.format(label=transition.label))
@@ -118,11 +135,13 @@ class Workflow:
                 False,
                 transition.wrong_state.format(status=self._state_label(record)),
             )
-        if roles and not user_roles(attempt.by) & allowed_roles:
+        if not allowed_roles:
+            return Check(transition, False, transition.nobody)
+        if not user_roles(attempt.by) & allowed_roles:
             refusal = transition.mode_refusals.get(attempt.mode, ROLES_NEEDED)
             names = " or ".join(sorted(role.label for role in allowed_roles))
             return Check(transition, False, refusal.format(roles=names))
-        for condition in transition.conditions:
+        for condition in transition.conditions_for(attempt.mode):
             reason = condition(record, attempt)
             if reason:
                 return Check(transition, False, reason)
@@ -136,16 +155,16 @@ class Workflow:
         return [
             self.check(transition, record, user)
             for transition in self
-            if state in transition.sources and held & transition.roles
+            if state in transition.sources and held & transition.roles_for(ONLINE)
         ]
 
-    def perform(self, transition: Transition, record, attempt: Attempt, *, roles: bool = True):
-        """Take ``transition``: check it, check what was given, move the record, run
-        the effects, save it, then run what follows. The caller holds the transaction
-        and the record's lock, so on any refusal nothing is kept. ``roles=False`` is
-        for a workflow whose callers ask who may act (see its service)."""
+    def perform(self, transition: Transition, record, attempt: Attempt):
+        """Take ``transition``: check it (the roles of the attempt's mode and every
+        condition, on every path), check what was given, move the record, run the
+        effects, save it, then run what follows. The caller holds the transaction and
+        the record's lock, so on any refusal nothing is kept."""
         attempt.transition = transition
-        verdict = self._verdict(transition, record, attempt, roles=roles)
+        verdict = self._verdict(transition, record, attempt)
         if not verdict:
             raise ValidationError(verdict.reason, code="not_allowed")
         for requirement in transition.requirements:

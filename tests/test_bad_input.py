@@ -37,7 +37,7 @@ from commissioning.models import (
 from decisions import services as decision_services
 from decisions.forms import ALLOCATION_UNKNOWN
 from decisions.models import Decision
-from funding import importers, spreadsheets
+from funding import importers, spreadsheets, workflow
 from funding.models import Allocation, FundingStream
 from pcc_grants.forms import (
     DATE_OUT_OF_RANGE,
@@ -1367,7 +1367,29 @@ CASES = [
         ),
         imported_markup_kept,
     ),
+    # Money is committed by a decision or a direct approval: never by an officer's file
+    refused(
+        "import-approved-row-by-an-officer",
+        import_file(allocations_csv(GOOD_ALLOCATION.replace("9400,,", "9400,approved,"))),
+        "row 2.status",
+        workflow.DIRECT_APPROVAL_ROLES.format(roles=Role.CHIEF_FINANCE_OFFICER.label),
+    ),
+    refused(
+        "import-contracted-row-by-an-officer",
+        import_file(allocations_csv(GOOD_ALLOCATION.replace("9400,,", "9400,contracted,"))),
+        "row 2.status",
+        workflow.DIRECT_APPROVAL_ROLES.format(roles=Role.CHIEF_FINANCE_OFFICER.label),
+    ),
     # Imports by command ---------------------------------------------------------------
+    refused(
+        "command-approved-row-in-nobodys-name",
+        command(
+            "import_allocations",
+            allocations_csv(GOOD_ALLOCATION.replace("9400,,", "9400,approved,")),
+        ),
+        "stderr",
+        "row 2, column status: " + importers.STATUS_NEEDS_A_PERSON.format(status="approved"),
+    ),
     refused(
         "command-empty-file",
         command("import_allocations", b""),

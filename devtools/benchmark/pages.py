@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -106,6 +106,14 @@ def pages() -> list[Page]:
         ).order_by("-pk"),
         "allocation with a decision and an agreement",
     )
+    # A submitted or signed record holds its allocations: the edit form is for others.
+    editable = first_of(
+        Allocation.objects.filter(
+            Q(decision__isnull=True) | Q(decision__status=DecisionStatus.DRAFT),
+            funding_stream__financial_year__is_closed=False,
+        ).order_by("-pk"),
+        "allocation no submitted record holds",
+    )
     provider = first_of(
         Provider.objects.annotate(n=Count("allocations")).order_by("-n", "pk"), "provider"
     )
@@ -180,7 +188,7 @@ def pages() -> list[Page]:
              "detail", "funding:allocation_detail"),
         Page("allocation new", url("funding:allocation_create"), cfo, "form",
              "funding:allocation_create"),
-        Page("allocation edit", url("funding:allocation_edit", allocation.pk), cfo, "form",
+        Page("allocation edit", url("funding:allocation_edit", editable.pk), cfo, "form",
              "funding:allocation_edit"),
         Page("funding position (redirect)", url("funding:position_current"), cfo, "dashboard",
              "funding:position_current", status=302),

@@ -344,8 +344,38 @@ def test_an_import_with_problems_lists_each_by_row_and_column_and_saves_nothing(
     assert not Provider.objects.exists()
 
 
-def test_a_good_import_is_previewed_with_its_total_then_saved_on_confirmation(
+def test_an_officers_approved_row_is_refused_in_the_preview_by_row_and_column(
     page, login, officer, victims_stream, tmp_path
+):
+    """An approved row commits money: the officer, who may not approve, is refused."""
+    file = write_csv(
+        tmp_path,
+        "victims.csv",
+        "2016/17,Victims' Services,Victim Support,Witness care,9400,,,,,,,,",
+        "2016/17,Victims' Services,Restorative Solutions CIC,Restorative Justice Hub,"
+        '"£1,250.50",approved,,,,,,,',
+    )
+    login(officer)
+    page.goto("/funding/import/")
+    upload(page, file)
+
+    expect(page.get_by_role("alert")).to_contain_text("1 problem found: nothing has been saved")
+    problems = page.get_by_role("table", name="Problems in the file").locator("tbody")
+    expect(problems.get_by_role("row").nth(0).get_by_role("cell")).to_have_text(
+        [
+            "3",
+            "status",
+            "Only the Chief Finance Officer can approve an allocation directly; otherwise a "
+            "decision record approves it.",
+        ]
+    )
+    expect(page.get_by_role("button", name=re.compile("Confirm"))).to_have_count(0)
+    assert_accessible(page)
+    assert not Allocation.objects.exists()
+
+
+def test_a_good_import_is_previewed_with_its_total_then_saved_on_confirmation(
+    page, login, make_user, victims_stream, tmp_path
 ):
     good_file = write_csv(
         tmp_path,
@@ -354,7 +384,8 @@ def test_a_good_import_is_previewed_with_its_total_then_saved_on_confirmation(
         "2016/17,Victims' Services,Restorative Solutions CIC,Restorative Justice Hub,"
         '"£1,250.50",approved,,,,,,,',
     )
-    login(officer)
+    # The approved row is approved by whoever imports it: the Chief Finance Officer may.
+    login(make_user(Role.CHIEF_FINANCE_OFFICER, username="cfo"))
     page.goto("/funding/import/")
     upload(page, good_file)
 

@@ -20,6 +20,7 @@ from funding.importers import run_import
 from funding.models import FinancialYear, FundingStream
 from pcc_grants.roles import Role
 
+from ..factories import UserFactory
 from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -34,8 +35,11 @@ DECISIONS_HEADER = ["reference", "title", "date", "decision_maker", "amount", "s
 
 def load(prefix: str) -> FinancialYear:
     """Import a seed's funding streams then its allocations through the importer."""
+    # The seeds record money already decided: imported by someone who may approve it.
+    cfo = UserFactory(username="seed-importer", roles=[Role.CHIEF_FINANCE_OFFICER])
     for kind in ("funding", "allocations"):
-        result = run_import(kind=kind, content=(SEEDS / f"{prefix}_{kind}.csv").read_bytes())
+        content = (SEEDS / f"{prefix}_{kind}.csv").read_bytes()
+        result = run_import(kind=kind, content=content, by=cfo)
         assert result.ok, result.errors
     return FinancialYear.objects.get(start_year=int(re.search(r"\d{4}", prefix)[0]))
 

@@ -15,7 +15,7 @@ from ..factories import AllocationFactory, FundingStreamFactory
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
-def test_twenty_concurrent_approvals_never_commit_more_than_the_stream_allows(officer):
+def test_twenty_concurrent_approvals_never_commit_more_than_the_stream_allows(cfo):
     stream = FundingStreamFactory(
         name="Victims' Services",
         budget=Decimal("100000"),
@@ -32,7 +32,7 @@ def test_twenty_concurrent_approvals_never_commit_more_than_the_stream_allows(of
     def approve(allocation):
         try:
             start.wait()
-            services.allocation_approve(allocation=allocation, by=officer)
+            services.allocation_approve(allocation=allocation, by=cfo)
             outcomes[allocation.pk] = "approved"
         except ValidationError as error:
             outcomes[allocation.pk] = error.messages[0]

@@ -70,7 +70,7 @@ def test_import_funding_creates_streams_with_parents_and_budgets_to_be_determine
     assert FundingStream.objects.get(name="Community Safety Grant").ring_fenced
 
 
-def test_import_allocations_creates_unknown_recipients_and_themes(tmp_path, stream_2016):
+def test_import_allocations_creates_unknown_recipients_and_themes(tmp_path, stream_2016, cfo):
     path = write(
         tmp_path,
         "allocations.csv",
@@ -80,7 +80,7 @@ def test_import_allocations_creates_unknown_recipients_and_themes(tmp_path, stre
         + "2016/17,community safety grant,DARLINGTON BOROUGH COUNCIL.,Training,"
         + "2300.00,,,,yes,victims,GRANT,,Cohorts\n",
     )
-    call_command("import_allocations", path, stdout=io.StringIO())
+    call_command("import_allocations", path, "--as", "cfo", stdout=io.StringIO())
 
     first, second = Allocation.objects.order_by("pk")
     assert Provider.objects.count() == 1
@@ -136,7 +136,7 @@ BAD_ALLOCATION_ROWS = [
 
 @pytest.mark.parametrize(("line", "column", "message"), BAD_ALLOCATION_ROWS)
 def test_a_file_with_one_bad_row_saves_nothing_and_names_row_and_column(
-    tmp_path, stream_2016, line, column, message
+    tmp_path, stream_2016, cfo, line, column, message
 ):
     good = "2016/17,Community Safety Grant,Good Charity,Good project,100,approved,,,,,,,\n"
     path = write(tmp_path, "allocations.csv", ALLOCATION_HEADER + good + line + "\n")
@@ -144,7 +144,7 @@ def test_a_file_with_one_bad_row_saves_nothing_and_names_row_and_column(
     err = io.StringIO()
 
     with pytest.raises(CommandError, match="nothing was saved"):
-        call_command("import_allocations", path, stdout=io.StringIO(), stderr=err)
+        call_command("import_allocations", path, "--as", "cfo", stdout=io.StringIO(), stderr=err)
 
     assert f"row 3, column {column}: " in err.getvalue()
     assert message in err.getvalue()
@@ -224,7 +224,7 @@ def test_xlsx_files_import_like_csv(tmp_path, stream_2016):
 
 
 def test_export_then_reimport_into_an_empty_database_reproduces_the_funding_position(
-    tmp_path, django_db_blocker
+    tmp_path, django_db_blocker, cfo
 ):
     funding = write(
         tmp_path,
@@ -244,7 +244,7 @@ def test_export_then_reimport_into_an_empty_database_reproduces_the_funding_posi
         + "2016/17,Community Safety Grant,Council,Old scheme,900,withdrawn,,,,,,,\n",
     )
     call_command("import_funding", funding, stdout=io.StringIO())
-    call_command("import_allocations", allocations, stdout=io.StringIO())
+    call_command("import_allocations", allocations, "--as", "cfo", stdout=io.StringIO())
     position_before = io.StringIO()
     call_command("funding_position", "--year", "2016/17", stdout=position_before)
     exported = tmp_path / "export.csv"
@@ -253,7 +253,7 @@ def test_export_then_reimport_into_an_empty_database_reproduces_the_funding_posi
     Allocation.objects.all().delete()
     Allocation.history.all().delete()
     Provider.objects.all().delete()
-    call_command("import_allocations", str(exported), stdout=io.StringIO())
+    call_command("import_allocations", str(exported), "--as", "cfo", stdout=io.StringIO())
     position_after = io.StringIO()
     call_command("funding_position", "--year", "2016/17", stdout=position_after)
 

@@ -14,6 +14,9 @@ from django.db.models import Sum
 from funding.importers import run_import
 from funding.models import Allocation, FinancialYear
 from funding.selectors import funding_position
+from pcc_grants.roles import Role
+
+from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +24,11 @@ SEEDS = Path(settings.BASE_DIR) / "devtools" / "demo" / "seeds"
 
 
 def load(prefix: str) -> FinancialYear:
+    # The seeds record money already decided: imported by someone who may approve it.
+    cfo = UserFactory(username="seed-importer", roles=[Role.CHIEF_FINANCE_OFFICER])
     for kind in ("funding", "allocations"):
-        result = run_import(kind=kind, content=(SEEDS / f"{prefix}_{kind}.csv").read_bytes())
+        content = (SEEDS / f"{prefix}_{kind}.csv").read_bytes()
+        result = run_import(kind=kind, content=content, by=cfo)
         assert result.ok, result.errors
     return FinancialYear.objects.get()
 

@@ -18,14 +18,14 @@ def cfo(make_user):
     return make_user(Role.CHIEF_FINANCE_OFFICER, username="cfo")
 
 
-def test_approving_up_to_budget_plus_ten_percent_tolerance_succeeds_with_a_warning(officer):
+def test_approving_up_to_budget_plus_ten_percent_tolerance_succeeds_with_a_warning(cfo):
     stream = FundingStreamFactory(
         budget=Decimal("300000"), over_allocation_tolerance_percent=Decimal("10")
     )
     AllocationFactory(funding_stream=stream, amount=Decimal("300000"), approved=True)
     extra = AllocationFactory(funding_stream=stream, amount=Decimal("30000"))
 
-    services.allocation_approve(allocation=extra, by=officer)
+    services.allocation_approve(allocation=extra, by=cfo)
 
     extra.refresh_from_db()
     assert extra.status == AllocationStatus.APPROVED
@@ -35,7 +35,7 @@ def test_approving_up_to_budget_plus_ten_percent_tolerance_succeeds_with_a_warni
     assert position.warnings[0] == "Over budget by £30,000, within the 10% tolerance."
 
 
-def test_one_penny_beyond_the_tolerance_is_refused_naming_stream_and_shortfall(officer):
+def test_one_penny_beyond_the_tolerance_is_refused_naming_stream_and_shortfall(cfo):
     stream = FundingStreamFactory(
         name="Victims' Services",
         budget=Decimal("300000"),
@@ -45,7 +45,7 @@ def test_one_penny_beyond_the_tolerance_is_refused_naming_stream_and_shortfall(o
     penny = AllocationFactory(funding_stream=stream, amount=Decimal("0.01"))
 
     with pytest.raises(ValidationError) as refused:
-        services.allocation_approve(allocation=penny, by=officer)
+        services.allocation_approve(allocation=penny, by=cfo)
 
     assert refused.value.messages == [
         "Victims' Services cannot commit £330,000.01: it allows £330,000, "
@@ -55,10 +55,10 @@ def test_one_penny_beyond_the_tolerance_is_refused_naming_stream_and_shortfall(o
     assert penny.status == AllocationStatus.PROPOSED
 
 
-def test_carried_forward_money_adds_to_what_can_be_approved(officer):
+def test_carried_forward_money_adds_to_what_can_be_approved(cfo):
     stream = FundingStreamFactory(budget=Decimal("473395"), carried_forward=Decimal("27150"))
     allocation = AllocationFactory(funding_stream=stream, amount=Decimal("500545"))
-    services.allocation_approve(allocation=allocation, by=officer)
+    services.allocation_approve(allocation=allocation, by=cfo)
     assert Allocation.objects.get(pk=allocation.pk).status == AllocationStatus.APPROVED
 
 
@@ -72,18 +72,18 @@ def test_proposed_allocations_may_exceed_the_budget_and_say_so():
     assert "would be £4,000 over what it allows" in position.warnings[0]
 
 
-def test_a_budget_to_be_determined_allows_no_approval_until_it_is_set(officer):
+def test_a_budget_to_be_determined_allows_no_approval_until_it_is_set(cfo):
     stream = FundingStreamFactory(name="Community Safety Fund", budget=None)
     allocation = AllocationFactory(funding_stream=stream, amount=Decimal("100"))
     with pytest.raises(ValidationError, match="its budget is still to be determined"):
-        services.allocation_approve(allocation=allocation, by=officer)
+        services.allocation_approve(allocation=allocation, by=cfo)
 
 
-def test_creating_an_approved_allocation_passes_the_same_rule():
+def test_creating_an_approved_allocation_passes_the_same_rule(cfo):
     stream = FundingStreamFactory(budget=Decimal("1000"))
     with pytest.raises(ValidationError, match="£1 too much"):
         services.allocation_create(
-            by=None,
+            by=cfo,
             funding_stream=stream,
             title="Too big",
             amount=Decimal("1001"),
@@ -141,23 +141,23 @@ def test_sub_streams_never_exceed_their_parent(officer):
     assert FundingStream.objects.count() == 2
 
 
-def test_money_given_to_sub_streams_counts_as_committed_in_the_parent(officer):
+def test_money_given_to_sub_streams_counts_as_committed_in_the_parent(cfo):
     parent = FundingStreamFactory(budget=Decimal("1000"))
     FundingStreamFactory(
         financial_year=parent.financial_year, parent=parent, budget=Decimal("800")
     )
     allocation = AllocationFactory(funding_stream=parent, amount=Decimal("300"))
     with pytest.raises(ValidationError, match="cannot commit £1,100"):
-        services.allocation_approve(allocation=allocation, by=officer)
+        services.allocation_approve(allocation=allocation, by=cfo)
 
 
-def test_a_closed_year_refuses_every_change(officer):
+def test_a_closed_year_refuses_every_change(officer, cfo):
     stream = FundingStreamFactory(financial_year=FinancialYearFactory(start_year=2013))
     allocation = AllocationFactory(funding_stream=stream)
     services.financial_year_close(year=stream.financial_year, by=officer)
     closed = "2013/14 is closed: its funding streams and allocations can no longer change."
     for attempt in (
-        lambda: services.allocation_approve(allocation=allocation, by=officer),
+        lambda: services.allocation_approve(allocation=allocation, by=cfo),
         lambda: services.allocation_update(allocation=allocation, by=officer, title="New"),
         lambda: services.funding_stream_update(stream=stream, by=officer, name="Renamed"),
         lambda: services.allocation_create(

@@ -118,7 +118,10 @@ def test_allocation_form_records_a_new_recipient_and_shows_budget_errors_on_amou
     assert allocation.period_start.isoformat() == "2016-04-01"
     detail = officer_client.get(response.headers["Location"]).content.decode()
     assert "£9,400" in detail
-    assert "Only the Chief Finance Officer or Commissioner can approve an allocation." in detail
+    assert (
+        "Only the Chief Finance Officer can approve an allocation directly; otherwise a "
+        "decision record approves it."
+    ) in detail
 
 
 def test_allocation_period_outside_the_year_is_shown_on_the_field(officer_client, stream):

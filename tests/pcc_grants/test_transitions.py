@@ -105,3 +105,47 @@ def test_the_page_is_offered_only_what_the_users_roles_may_take(officer, make_us
     assert [check.transition for check in TABLE.available(Record(), officer)] == [CLOSE]
     assert TABLE.available(Record(), make_user(Role.PANEL_MEMBER)) == []
     assert TABLE.available(Record("closed"), officer) == []
+
+
+def test_roles_may_be_read_when_asked_and_a_mode_may_have_conditions_of_its_own(
+    officer, make_user
+):
+    delegated = {Role.OFFICER}
+
+    def within_limit(record, attempt):
+        return "Over the limit." if getattr(record, "large", False) else None
+
+    def on_the_decision(record, attempt):
+        return None if attempt.given.get("decision") else "Not on the decision."
+
+    approve = Transition(
+        name="approve",
+        label="Approve",
+        sources=("open",),
+        target="approved",
+        roles=lambda: frozenset(delegated),
+        mode_conditions={"online": (within_limit,), "decision": (on_the_decision,)},
+        modes={"decision": frozenset({Role.COMMISSIONER})},
+        nobody="Nobody may approve directly.",
+    )
+    table = Workflow((approve,))
+    large = Record()
+    large.large = True
+    commissioner = make_user(Role.COMMISSIONER)
+
+    assert table.check(approve, Record(), officer)
+    assert table.check(approve, large, officer).reason == "Over the limit."
+    # The decision mode has its own condition, and not the online one.
+    assert table.check(approve, large, commissioner, mode="decision").reason == (
+        "Not on the decision."
+    )
+    table.perform(approve, large, Attempt(by=commissioner, mode="decision", given={"decision": 1}))
+    assert large.status == "approved"
+    # Read when asked: a change of the roles shows at once.
+    delegated.clear()
+    assert table.check(approve, Record(), officer).reason == "Nobody may approve directly."
+    assert table.available(Record(), officer) == []
+    delegated.add(Role.CHIEF_FINANCE_OFFICER)
+    assert table.check(approve, Record(), officer).reason == (
+        "Only the Chief Finance Officer can do this."
+    )

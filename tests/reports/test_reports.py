@@ -21,7 +21,7 @@ from funding.importers import run_import
 from funding.models import Allocation, FinancialYear, FundingStream
 from pcc_grants.roles import Role
 
-from ..factories import AllocationFactory, FundingStreamFactory
+from ..factories import AllocationFactory, FundingStreamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,11 @@ SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "reference" / "360giving"
 
 
 def load(prefix: str) -> FinancialYear:
+    # The seeds record money already decided: imported by someone who may approve it.
+    cfo = UserFactory(username="seed-importer", roles=[Role.CHIEF_FINANCE_OFFICER])
     for kind in ("funding", "allocations"):
-        result = run_import(kind=kind, content=(SEEDS / f"{prefix}_{kind}.csv").read_bytes())
+        content = (SEEDS / f"{prefix}_{kind}.csv").read_bytes()
+        result = run_import(kind=kind, content=content, by=cfo)
         assert result.ok, result.errors
     return FinancialYear.objects.get(start_year=int(re.search(r"\d{4}", prefix)[0]))
 

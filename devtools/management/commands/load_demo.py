@@ -52,6 +52,10 @@ DURHAM = {
     "monitoring_officer_statement": DEFAULT_MONITORING_OFFICER_STATEMENT,
     "decision_reference_pattern": "{seq:03d}-{year}",
     "delegated_reference_pattern": "DEL {seq:03d}-{year}",
+    # The Chief Finance Officer may approve an allocation directly, of any amount the
+    # budget rule allows; the seed imports rely on it.
+    "delegated_approval_roles": [Role.CHIEF_FINANCE_OFFICER.value],
+    "delegated_approval_limit": None,
 }
 
 # (username, first name, last name, job title, roles, administrator)
@@ -101,7 +105,9 @@ class Command(BaseCommand):
         ):
             OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
             users = [self._user(password, *row) for row in DEMO_USERS]
-            self._funding()
+            # The seeds record money already decided: they are imported in the name of
+            # the Chief Finance Officer, whom the settings let approve directly.
+            self._funding(by=next(user for user in users if user.username == "cfo"))
             self._commissioning()
             self._decisions(users[0])
             self._workflow({user.username: user for user in users}, password)
@@ -111,7 +117,7 @@ class Command(BaseCommand):
             roles = ", ".join(role.label for role in row[4])
             self.stdout.write(f"  {user.username:<{width}}  password: {password:<8}  {roles}")
 
-    def _funding(self) -> None:
+    def _funding(self, *, by: User) -> None:
         """Durham's 2015-16 funding and Community Safety Grant projects, and
         Cambridgeshire's 2017/18 victims' services and crime reduction grants."""
         for start_year, prefix in (
@@ -120,14 +126,14 @@ class Command(BaseCommand):
             (2017, "cambridgeshire_2017"),
         ):
             if not FundingStream.objects.filter(financial_year__start_year=start_year).exists():
-                self._import(prefix)
+                self._import(prefix, by=by)
 
-    def _import(self, prefix: str) -> None:
+    def _import(self, prefix: str, *, by: User) -> None:
         for kind, name in (
             ("funding", f"{prefix}_funding.csv"),
             ("allocations", f"{prefix}_allocations.csv"),
         ):
-            result = run_import(kind=kind, content=(SEEDS / name).read_bytes())
+            result = run_import(kind=kind, content=(SEEDS / name).read_bytes(), by=by)
             if not result.ok:
                 raise CommandError(f"{name}: " + "; ".join(map(str, result.errors)))
             self.stdout.write(f"  {name}: {len(result.planned)} rows imported")
