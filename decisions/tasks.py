@@ -143,7 +143,7 @@ class RecordOffer:
 
 
 def record_offer(decision: Decision, user) -> RecordOffer:
-    paper_roles = workflow.PAPER_RECORDERS
+    paper_roles = workflow.paper_recorders()
     return RecordOffer(
         actions=workflow.available_actions(decision, user),
         comment_kinds=[

@@ -278,7 +278,7 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Record that a step was signed on paper, with the scanned copy."""
-    if not has_role(request.user, *workflow.PAPER_RECORDERS):
+    if not has_role(request.user, *workflow.paper_recorders()):
         raise PermissionDenied(
             "Only the Chief Executive or Monitoring Officer can record a signature made on paper."
         )

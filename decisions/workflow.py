@@ -16,7 +16,8 @@ from django.http import HttpRequest
 
 from funding import services as funding_services
 from funding.models import Allocation, AllocationStatus
-from pcc_grants.roles import DECISION_MAKERS, PAPER_RECORDERS, Role, user_roles
+from pcc_grants.models import OrganisationSettings
+from pcc_grants.roles import DECISION_MAKERS, Role, user_roles
 from pcc_grants.transitions import Attempt, Check, Transition, Workflow
 
 from . import clock, publication, signing
@@ -41,10 +42,15 @@ SIGNING_PAUSED = (
 )
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 
-# Roles that may record a signature made on paper, for the step it stands for
-# (``PAPER_RECORDERS``, from the ground floor: the funding table names them too).
+
+def paper_recorders() -> frozenset:
+    """The roles that may record a signature made on paper, for the step it stands
+    for: set in the organisation settings, read when asked."""
+    return OrganisationSettings.load().paper_recorders
+
+
 ON_PAPER = {
-    "modes": {PAPER: PAPER_RECORDERS},
+    "modes": {PAPER: paper_recorders},
     "mode_refusals": {PAPER: "Only the {roles} can record a signature made on paper."},
 }
 

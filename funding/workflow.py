@@ -17,16 +17,21 @@ withdraws the one replaced (the ``BY_DECISION`` mode of withdraw).
 
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
-from pcc_grants.roles import DECISION_MAKERS, EDITORS, PAPER_RECORDERS
+from pcc_grants.roles import DECISION_MAKERS, EDITORS
 from pcc_grants.transitions import ONLINE, Attempt, Transition, Workflow
 
 from .budget import YEAR_CLOSED, check_budget, stream_committed
 from .models import Allocation, AllocationStatus
 
 BY_DECISION = "decision"
+
+
 # Who takes a decision: the decision-maker online, or the Chief Executive or Monitoring
 # Officer recording a decision signed on paper.
-DECISION_TAKERS = DECISION_MAKERS | PAPER_RECORDERS
+def decision_takers() -> frozenset:
+    """Read when asked: the paper recorders are set in the organisation settings."""
+    return DECISION_MAKERS | OrganisationSettings.load().paper_recorders
+
 
 ONLY_PROPOSED_CAN_BE_APPROVED = "Only a proposed allocation can be approved; this one is {status}."
 ONLY_APPROVED_CAN_BE_CONTRACTED = (
@@ -180,7 +185,7 @@ APPROVE = Transition(
     },
     effects=(within_budget,),
     wrong_state=ONLY_PROPOSED_CAN_BE_APPROVED,
-    modes={BY_DECISION: DECISION_TAKERS},
+    modes={BY_DECISION: decision_takers},
     mode_refusals={ONLINE: DIRECT_APPROVAL_ROLES, BY_DECISION: DECISION_TAKERS_ONLY},
     nobody=NO_DIRECT_APPROVAL,
 )
@@ -206,7 +211,7 @@ WITHDRAW = Transition(
         BY_DECISION: (replaced_on_the_decision,),
     },
     wrong_state=ALREADY_WITHDRAWN,
-    modes={BY_DECISION: DECISION_TAKERS},
+    modes={BY_DECISION: decision_takers},
     mode_refusals={ONLINE: EDITORS_ONLY, BY_DECISION: DECISION_TAKERS_ONLY},
 )
 

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import OrganisationSettings, User
 from .money import MoneyFormField
-from .roles import DELEGABLE_APPROVERS
+from .roles import DELEGABLE_APPROVERS, PAPER_RECORDER_CHOICES
 
 
 @admin.register(User)
@@ -53,6 +53,7 @@ ORGANISATION_FIELDSETS = (
             "fields": ("delegated_approval_roles", "delegated_approval_limit"),
         },
     ),
+    ("Signatures made on paper", {"fields": ("paper_recorder_roles",)}),
 )
 
 
@@ -65,6 +66,13 @@ class OrganisationSettingsForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=OrganisationSettings._meta.get_field("delegated_approval_roles").help_text,
+    )
+    paper_recorder_roles = forms.MultipleChoiceField(
+        label="Roles that may record a signature made on paper",
+        choices=[(role.value, role.label) for role in PAPER_RECORDER_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=OrganisationSettings._meta.get_field("paper_recorder_roles").help_text,
     )
     delegated_approval_limit = MoneyFormField(
         label="Largest direct approval",

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 
 from .money import MAX_DIGITS
-from .roles import DELEGABLE_APPROVERS, Role
+from .roles import DELEGABLE_APPROVERS, PAPER_RECORDER_CHOICES, PAPER_RECORDERS, Role
 
 REFERENCE_FIELDS = {"seq", "year", "yy"}
 NOT_A_DELEGABLE_ROLE = "Choose among: {roles}."
@@ -43,6 +43,22 @@ def default_delegated_approval_roles() -> list[str]:
 def validate_delegated_approval_roles(value) -> None:
     """A list of the roles that may be given direct approval, each at most once."""
     allowed = [role.value for role in DELEGABLE_APPROVERS]
+    if (
+        not isinstance(value, list)
+        or any(item not in allowed for item in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(NOT_A_DELEGABLE_ROLE.format(roles=", ".join(allowed)))
+
+
+def default_paper_recorder_roles() -> list[str]:
+    """The Chief Executive and the Monitoring Officer record signatures made on paper."""
+    return sorted(role.value for role in PAPER_RECORDERS)
+
+
+def validate_paper_recorder_roles(value) -> None:
+    """A list of the roles that may record a paper signature, each at most once."""
+    allowed = [role.value for role in PAPER_RECORDER_CHOICES]
     if (
         not isinstance(value, list)
         or any(item not in allowed for item in value)
@@ -147,6 +163,17 @@ class OrganisationSettings(models.Model):
         "Leave blank for no limit but the budget rule.",
     )
 
+    # Signatures made on paper: who may record one, on behalf of the signer.
+    paper_recorder_roles = models.JSONField(
+        "roles that may record a signature made on paper",
+        default=default_paper_recorder_roles,
+        blank=True,
+        validators=[validate_paper_recorder_roles],
+        help_text="They record, with their own password and the scan, a step signed on "
+        "paper by someone who holds that step's role. Tick none for every signature to be "
+        "made online.",
+    )
+
     class Meta:
         verbose_name = "organisation settings"
         verbose_name_plural = "organisation settings"
@@ -166,6 +193,13 @@ class OrganisationSettings(models.Model):
         """The roles that may approve an allocation directly, as the settings say."""
         allowed = {role.value: role for role in DELEGABLE_APPROVERS}
         named = self.delegated_approval_roles or ()
+        return frozenset(allowed[name] for name in named if name in allowed)
+
+    @property
+    def paper_recorders(self) -> frozenset[Role]:
+        """The roles that may record a signature made on paper, as the settings say."""
+        allowed = {role.value: role for role in PAPER_RECORDER_CHOICES}
+        named = self.paper_recorder_roles or ()
         return frozenset(allowed[name] for name in named if name in allowed)
 
     @classmethod

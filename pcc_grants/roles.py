@@ -37,6 +37,13 @@ EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
 # decision signed on paper on their behalf.
 DECISION_MAKERS = frozenset({Role.COMMISSIONER})
 PAPER_RECORDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER})
+# Roles the organisation settings may let record a signature made on paper (by default
+# ``PAPER_RECORDERS``): the officers who run the office's governance.
+PAPER_RECORDER_CHOICES = (
+    Role.CHIEF_EXECUTIVE,
+    Role.MONITORING_OFFICER,
+    Role.CHIEF_FINANCE_OFFICER,
+)
 
 # Roles the organisation settings may let approve an allocation directly, without a
 # decision record (a delegated approval): the office holders who answer for the money.

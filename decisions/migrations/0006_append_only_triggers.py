@@ -6,30 +6,82 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0005_decision_status_date_index'),
+        ("decisions", "0005_decision_status_date_index"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='decision',
-            trigger=pgtrigger.compiler.Trigger(name='published_content_frozen', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."status" IN (\'published\', \'not_published\') AND (OLD."category" IS DISTINCT FROM (NEW."category") OR OLD."significant_public_interest" IS DISTINCT FROM (NEW."significant_public_interest") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."executive_summary" IS DISTINCT FROM (NEW."executive_summary") OR OLD."recommendations" IS DISTINCT FROM (NEW."recommendations") OR OLD."decision" IS DISTINCT FROM (NEW."decision") OR OLD."officers_present" IS DISTINCT FROM (NEW."officers_present") OR OLD."contractor_details" IS DISTINCT FROM (NEW."contractor_details") OR OLD."date_received" IS DISTINCT FROM (NEW."date_received") OR OLD."key_discussion_points" IS DISTINCT FROM (NEW."key_discussion_points") OR OLD."financial_implications" IS DISTINCT FROM (NEW."financial_implications") OR OLD."legal_implications" IS DISTINCT FROM (NEW."legal_implications") OR OLD."equality_implications" IS DISTINCT FROM (NEW."equality_implications") OR OLD."human_rights_implications" IS DISTINCT FROM (NEW."human_rights_implications") OR OLD."sustainability_implications" IS DISTINCT FROM (NEW."sustainability_implications") OR OLD."risk_implications" IS DISTINCT FROM (NEW."risk_implications") OR OLD."financial_details" IS DISTINCT FROM (NEW."financial_details") OR OLD."legal_details" IS DISTINCT FROM (NEW."legal_details") OR OLD."equality_details" IS DISTINCT FROM (NEW."equality_details") OR OLD."human_rights_details" IS DISTINCT FROM (NEW."human_rights_details") OR OLD."sustainability_details" IS DISTINCT FROM (NEW."sustainability_details") OR OLD."risk_details" IS DISTINCT FROM (NEW."risk_details") OR OLD."supporting_information" IS DISTINCT FROM (NEW."supporting_information") OR OLD."reference" IS DISTINCT FROM (NEW."reference") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."lead_officer_id" IS DISTINCT FROM (NEW."lead_officer_id") OR OLD."decision_date" IS DISTINCT FROM (NEW."decision_date")))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='b890be4ea8cf9840565cd281df72de107c64c872', operation='UPDATE', pgid='pgtrigger_published_content_frozen_0e2c0', table='decisions_decision', when='BEFORE')),
+            model_name="decision",
+            trigger=pgtrigger.compiler.Trigger(
+                name="published_content_frozen",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."status" IN (\'published\', \'not_published\') AND (OLD."category" IS DISTINCT FROM (NEW."category") OR OLD."significant_public_interest" IS DISTINCT FROM (NEW."significant_public_interest") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."executive_summary" IS DISTINCT FROM (NEW."executive_summary") OR OLD."recommendations" IS DISTINCT FROM (NEW."recommendations") OR OLD."decision" IS DISTINCT FROM (NEW."decision") OR OLD."officers_present" IS DISTINCT FROM (NEW."officers_present") OR OLD."contractor_details" IS DISTINCT FROM (NEW."contractor_details") OR OLD."date_received" IS DISTINCT FROM (NEW."date_received") OR OLD."key_discussion_points" IS DISTINCT FROM (NEW."key_discussion_points") OR OLD."financial_implications" IS DISTINCT FROM (NEW."financial_implications") OR OLD."legal_implications" IS DISTINCT FROM (NEW."legal_implications") OR OLD."equality_implications" IS DISTINCT FROM (NEW."equality_implications") OR OLD."human_rights_implications" IS DISTINCT FROM (NEW."human_rights_implications") OR OLD."sustainability_implications" IS DISTINCT FROM (NEW."sustainability_implications") OR OLD."risk_implications" IS DISTINCT FROM (NEW."risk_implications") OR OLD."financial_details" IS DISTINCT FROM (NEW."financial_details") OR OLD."legal_details" IS DISTINCT FROM (NEW."legal_details") OR OLD."equality_details" IS DISTINCT FROM (NEW."equality_details") OR OLD."human_rights_details" IS DISTINCT FROM (NEW."human_rights_details") OR OLD."sustainability_details" IS DISTINCT FROM (NEW."sustainability_details") OR OLD."risk_details" IS DISTINCT FROM (NEW."risk_details") OR OLD."supporting_information" IS DISTINCT FROM (NEW."supporting_information") OR OLD."reference" IS DISTINCT FROM (NEW."reference") OR OLD."slug" IS DISTINCT FROM (NEW."slug") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."lead_officer_id" IS DISTINCT FROM (NEW."lead_officer_id") OR OLD."decision_date" IS DISTINCT FROM (NEW."decision_date")))',
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
+                    hash="b890be4ea8cf9840565cd281df72de107c64c872",
+                    operation="UPDATE",
+                    pgid="pgtrigger_published_content_frozen_0e2c0",
+                    table="decisions_decision",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='decisionevent',
-            trigger=pgtrigger.compiler.Trigger(name='event_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='beb6cc97fc1a823f3df528b4d93fe6210512e2e2', operation='UPDATE OR DELETE', pgid='pgtrigger_event_append_only_4dcd0', table='decisions_decisionevent', when='BEFORE')),
+            model_name="decisionevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="event_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="beb6cc97fc1a823f3df528b4d93fe6210512e2e2",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_event_append_only_4dcd0",
+                    table="decisions_decisionevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoff',
-            trigger=pgtrigger.compiler.Trigger(name='signoff_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='99e46e031be6cd03554d7bed2d1cc452d5710e89', operation='DELETE', pgid='pgtrigger_signoff_never_deleted_2170d', table='decisions_signoff', when='BEFORE')),
+            model_name="signoff",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signoff_never_deleted",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
+                    hash="99e46e031be6cd03554d7bed2d1cc452d5710e89",
+                    operation="DELETE",
+                    pgid="pgtrigger_signoff_never_deleted_2170d",
+                    table="decisions_signoff",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoff',
-            trigger=pgtrigger.compiler.Trigger(name='signoff_only_voided', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."comment" IS DISTINCT FROM (NEW."comment") OR OLD."content_hash" IS DISTINCT FROM (NEW."content_hash") OR OLD."decision_id" IS DISTINCT FROM (NEW."decision_id") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."on_paper" IS DISTINCT FROM (NEW."on_paper") OR OLD."outcome" IS DISTINCT FROM (NEW."outcome") OR OLD."recorded_by_id" IS DISTINCT FROM (NEW."recorded_by_id") OR OLD."role" IS DISTINCT FROM (NEW."role") OR OLD."scan" IS DISTINCT FROM (NEW."scan") OR OLD."signed_at" IS DISTINCT FROM (NEW."signed_at") OR OLD."signer_id" IS DISTINCT FROM (NEW."signer_id") OR OLD."statement" IS DISTINCT FROM (NEW."statement") OR OLD."step" IS DISTINCT FROM (NEW."step") OR OLD."stored_name" IS DISTINCT FROM (NEW."stored_name") OR OLD."title" IS DISTINCT FROM (NEW."title"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='393bed60b43899969c0266694cf2ddea3441e5dc', operation='UPDATE', pgid='pgtrigger_signoff_only_voided_3b1f0', table='decisions_signoff', when='BEFORE')),
+            model_name="signoff",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signoff_only_voided",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."comment" IS DISTINCT FROM (NEW."comment") OR OLD."content_hash" IS DISTINCT FROM (NEW."content_hash") OR OLD."decision_id" IS DISTINCT FROM (NEW."decision_id") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."on_paper" IS DISTINCT FROM (NEW."on_paper") OR OLD."outcome" IS DISTINCT FROM (NEW."outcome") OR OLD."recorded_by_id" IS DISTINCT FROM (NEW."recorded_by_id") OR OLD."role" IS DISTINCT FROM (NEW."role") OR OLD."scan" IS DISTINCT FROM (NEW."scan") OR OLD."signed_at" IS DISTINCT FROM (NEW."signed_at") OR OLD."signer_id" IS DISTINCT FROM (NEW."signer_id") OR OLD."statement" IS DISTINCT FROM (NEW."statement") OR OLD."step" IS DISTINCT FROM (NEW."step") OR OLD."stored_name" IS DISTINCT FROM (NEW."stored_name") OR OLD."title" IS DISTINCT FROM (NEW."title"))',
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
+                    hash="393bed60b43899969c0266694cf2ddea3441e5dc",
+                    operation="UPDATE",
+                    pgid="pgtrigger_signoff_only_voided_3b1f0",
+                    table="decisions_signoff",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoff',
-            trigger=pgtrigger.compiler.Trigger(name='signoff_void_is_final', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."void")', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='545002e87a889654d1f5763e42e51c569cd4d0a8', operation='UPDATE', pgid='pgtrigger_signoff_void_is_final_0d1e2', table='decisions_signoff', when='BEFORE')),
+            model_name="signoff",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signoff_void_is_final",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."void")',
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
+                    hash="545002e87a889654d1f5763e42e51c569cd4d0a8",
+                    operation="UPDATE",
+                    pgid="pgtrigger_signoff_void_is_final_0d1e2",
+                    table="decisions_signoff",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from decisions import workflow
 from decisions.models import Decision, DecisionStatus, SignOff
+from pcc_grants.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,24 @@ def test_a_recorder_cannot_take_a_record_to_published_alone(
     response = record_on_paper(client, submitted, "approve", signer=mo.pk, password=password)
     assert "Select a valid choice" in response.content.decode()
     assert Decision.objects.get(pk=submitted.pk).status == DecisionStatus.AWAITING_DECISION
+
+
+def test_the_organisation_settings_say_who_may_record(
+    submitted, client, people, password, organisation
+):
+    organisation.paper_recorder_roles = [Role.CHIEF_FINANCE_OFFICER.value]
+    organisation.save()
+    client.force_login(people["monitoring_officer"])
+    url = f"/staff/decisions/{submitted.pk}/paper/officer_approve/"
+    assert client.get(url).status_code == 403
+    client.force_login(people["cfo"])
+    assert client.get(url).status_code == 200
+    response = record_on_paper(
+        client,
+        submitted,
+        "officer_approve",
+        signer=people["chief_executive"].pk,
+        password=password,
+    )
+    assert response.status_code == 302
+    assert SignOff.objects.get().recorded_by == people["cfo"]
