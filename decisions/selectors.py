@@ -7,13 +7,16 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from funding.models import Allocation
 
 from .content import content_hash
-from .models import Decision, FundingLine
+from .models import Decision, FundingLine, PublicationDecision
+from .record_view import record_view
 
 
 def decision_for_record(pk: int) -> Decision:
     """A record with everything its page and PDF show, in a fixed number of queries."""
     return (
-        Decision.objects.select_related("lead_officer", "created_by")
+        Decision.objects.select_related(
+            "lead_officer", "created_by", "published_snapshot", "published_document"
+        )
         .prefetch_related(
             "funding_lines",
             "attachments",
@@ -26,14 +29,18 @@ def decision_for_record(pk: int) -> Decision:
             "signoffs",
             "comments",
             "events",
-            "publication_decisions",
+            Prefetch(
+                "publication_decisions",
+                queryset=PublicationDecision.objects.select_related("attachment"),
+            ),
         )
         .get(pk=pk)
     )
 
 
 def record_context(decision: Decision) -> dict:
-    """What the record's page and PDF show: totals, signatures, comments and hash."""
+    """What the record's page and PDF show (``record``: all of it, as staff see it),
+    with the totals, signatures, comments and hash."""
     lines_total = funding_total(decision)
     linked_total = allocations_total(decision)
     valid = [s for s in decision.signoffs.all() if not s.void]
@@ -48,7 +55,7 @@ def record_context(decision: Decision) -> dict:
         "content_hash": content_hash(decision),
         "signatures": signatures,
         "comments": [c for c in decision.comments.all() if not c.void],
-        "redacted": {},
+        "record": record_view(decision),
     }
 
 
