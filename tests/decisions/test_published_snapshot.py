@@ -103,6 +103,13 @@ def test_a_record_changed_behind_the_app_shows_everywhere_as_it_was_published(cl
     assert data["title"] == TITLE
     assert "Rewritten" not in json.dumps(data)
 
+    grants = client.get("/open-data/grants.json").json()["grants"]
+    assert [(g["title"], g["amountAwarded"]) for g in grants] == [("Peer mentors", 9400)]
+    assert grants[0]["recipientOrganization"][0]["name"] == "Darlington Mentors Trust"
+    for url in ("/open-data/grants.csv", "/grants/"):
+        text = client.get(url).content.decode()
+        assert "Peer mentors" in text and "Rewritten" not in text
+
     with pytest.raises(CommandError, match="1 problem"):
         verify()
 
@@ -220,3 +227,30 @@ def test_a_record_not_published_keeps_only_its_reference_date_and_grounds(
     assert decision.reference in register and "FOI Act s31: law enforcement" in register
     assert decision.reference not in client.get("/decisions/?q=Auckland").content.decode()
     assert "all verify" in verify()
+
+
+def test_a_grant_whose_allocations_were_not_published_is_not_open_data(
+    client, draft, people, advance, password
+):
+    stream = FundingStreamFactory(budget=Decimal("100000"))
+    grant = AllocationFactory(funding_stream=stream, amount=Decimal("9400"), title="Peer mentors")
+    services.decision_update(decision=draft, by=people["officer"], allocations=[grant])
+    decision = advance(draft, "approved")
+    services.decision_transition(
+        decision=decision,
+        by=people["monitoring_officer"],
+        action="decide_publication",
+        password=password,
+        publication=dict(
+            ALL_PUBLISHED,
+            allocations={
+                "choice": "redact",
+                "exemption": "s43",
+                "public_interest": "The recipient's award is commercially sensitive.",
+            },
+        ),
+    )
+    assert client.get("/open-data/grants.json").json()["grants"] == []
+    assert "Peer mentors" not in client.get("/open-data/grants.csv").content.decode()
+    assert "No grants have been published yet." in client.get("/grants/").content.decode()
+    assert "Peer mentors" not in client.get(f"/decisions/{decision.slug}/").content.decode()
