@@ -32,6 +32,7 @@ from .integrity import published_differences
 from .models import CommentKind, Decision, DecisionAttachment, DecisionStatus
 from .record_view import record_sections
 from .selectors import (
+    changed_since_published,
     decision_for_record,
     decisions_total_amounts,
     record_context,
@@ -51,12 +52,15 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    page = page_of(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    page.object_list = list(page.object_list)
     return render(
         request,
         "decisions/decision_list.html",
         {
             "filter": filterset,
-            "page": page_of(filterset.qs, request.GET.get("page"), PAGE_SIZE),
+            "page": page,
+            "changed": changed_since_published(page.object_list),
             "query": query.urlencode(),
             "can_draft": permissions.can_draft(request.user),
         },

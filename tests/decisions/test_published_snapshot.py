@@ -131,6 +131,8 @@ def test_verify_records_and_the_staff_pages_name_what_differs(client, published,
     assert "The database differs from what was published." in page
     assert "Title, Content SHA-256, The record of the decision, Funding breakdown" in page
     assert "Rewritten title for the same grant" in page  # staff see what the rows hold
+    listing = client.get("/staff/decisions/").content.decode()
+    assert "Differs from what was published" in listing
 
 
 def test_untouched_records_show_no_difference(client, published, people):
@@ -139,6 +141,8 @@ def test_untouched_records_show_no_difference(client, published, people):
     assert "differs from what was published" not in (
         client.get(f"/staff/decisions/{published.pk}/").content.decode()
     )
+    listing = client.get("/staff/decisions/").content.decode()
+    assert "Differs from what was published" not in listing
 
 
 def test_a_publication_choice_changed_behind_the_app_is_named(client, draft, people, advance):
