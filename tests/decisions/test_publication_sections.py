@@ -318,7 +318,9 @@ def test_the_preview_refuses_what_publication_would_refuse(mo_client, approved, 
         (exemption, "supporting_information_exemption"),
     ):
         escaped = message.replace("'", "&#x27;")
-        assert f'<a href="#id_{field}">{escaped}</a>' in page  # in the error summary
+        assert (
+            f'<a class="alert-link" href="#id_{field}">{escaped}</a>' in page
+        )  # in the error summary
         assert page.count(escaped) == 2  # and on its field
     assert "Check the public version" not in page
     assert nothing_stored(approved, media)
