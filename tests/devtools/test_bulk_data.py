@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from commissioning.models import Agreement, MonitoringReturn, Provider
 from decisions.content import content_hash, tampered
+from decisions.integrity import verify_records
 from decisions.models import (
     Decision,
     DecisionStatus,
     PublishedDocument,
+    PublishedSnapshot,
     ReferenceCounter,
     reference_slug,
 )
@@ -108,6 +110,15 @@ def test_generated_data_has_the_planned_counts_and_keeps_every_rule(client):
     # Every published record's stored PDF verifies: the bytes the public URL serves
     # hash to the SHA-256 published with them.
     assert bulk.pdf_mismatches() == []
+    # Every record whose publication is decided has the snapshot publication keeps,
+    # which its rows verify against, as they do for a record published by the services.
+    assert (
+        PublishedSnapshot.objects.count()
+        == Decision.objects.filter(
+            status__in=(DecisionStatus.PUBLISHED, DecisionStatus.NOT_PUBLISHED)
+        ).count()
+    )
+    assert verify_records().problems == []
     for document in PublishedDocument.objects.select_related("decision"):
         response = client.get(f"/decisions/{document.decision.slug}.pdf")
         served = b"".join(response.streaming_content)
