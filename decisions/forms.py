@@ -13,7 +13,8 @@ from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import STAFF_ROLES
 from pcc_grants.uploads import check_upload
 
-from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice, PublicationPart
+from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice
+from .record_view import Section
 from .services import ALLOCATION_UNKNOWN
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -131,62 +132,102 @@ class AttachmentForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """The form of one workflow step: a password for signed steps, a comment, and for
-    the publication decision a choice and grounds for each part."""
+    """The form of one workflow step: a password for signed steps, and a comment."""
 
     def __init__(self, transition, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         if transition.signed:
-            self.fields["password"] = forms.CharField(
-                label="Your password, to sign",
-                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-                help_text="Signing asks for your password again, as a wet signature "
-                "needs your hand.",
-            )
+            self.fields["password"] = password_field()
         self.fields["comment"] = forms.CharField(
             label="Reason" if transition.comment_required else "Comment (optional)",
             widget=forms.Textarea(attrs={"rows": 3}),
             required=transition.comment_required,
         )
-        if transition.name == "decide_publication":
-            for part, label in PublicationPart.choices:
-                self.fields[f"{part}_choice"] = forms.ChoiceField(
-                    label=label,
-                    choices=PublicationChoice.choices,
-                    widget=forms.RadioSelect,
-                    initial=PublicationChoice.PUBLISH,
-                )
-                self.fields[f"{part}_exemption"] = forms.ChoiceField(
-                    label="Exemption", choices=Exemption.choices, required=False
-                )
-                self.fields[f"{part}_legislation"] = forms.CharField(
-                    label="Legislation", max_length=255, required=False
-                )
-                self.fields[f"{part}_public_interest"] = forms.CharField(
-                    label="Public interest reasoning",
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                    required=False,
-                )
-                self.fields[f"{part}_review_date"] = forms.DateField(
-                    label="Review date", required=False, widget=DATE_WIDGET
-                )
         bound_input(self)
 
-    def publication_parts(self):
+
+def password_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your password, to sign",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Signing asks for your password again, as a wet signature needs your hand.",
+    )
+
+
+SECTION_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")
+
+
+class PublicationForm(forms.Form):
+    """The Monitoring Officer's choices: for each section of the record
+    (``record_view.record_sections``), publish, publish redacted or do not publish,
+    with the grounds; and the comment signed with them. The service checks what
+    each choice needs; the form only reads what was typed."""
+
+    comment = forms.CharField(
+        label="Comment (optional)",
+        help_text="Published with your signature.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, sections: list[Section], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            key = section.key
+            self.fields[f"{key}_choice"] = forms.ChoiceField(
+                label="Publication",
+                choices=PublicationChoice.choices,
+                widget=forms.RadioSelect,
+                initial=PublicationChoice.PUBLISH,
+            )
+            self.fields[f"{key}_exemption"] = forms.ChoiceField(
+                label="Exemption",
+                choices=Exemption.choices,
+                required=False,
+                help_text="Only if it is not published in full.",
+            )
+            self.fields[f"{key}_legislation"] = forms.CharField(
+                label="Legislation", max_length=255, required=False
+            )
+            self.fields[f"{key}_public_interest"] = forms.CharField(
+                label="Public interest reasoning",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+            self.fields[f"{key}_review_date"] = forms.DateField(
+                label="Review date", required=False, widget=DATE_WIDGET
+            )
+        bound_input(self)
+
+    def section_fields(self):
+        """Each section with what it covers and its fields, for the page."""
         return [
-            (label, [self[f"{part}_{name}"] for name in PART_FIELDS])
-            for part, label in PublicationPart.choices
+            (section, [self[f"{section.key}_{name}"] for name in SECTION_FIELDS])
+            for section in self.sections
         ]
+
+    def as_hidden_fields(self) -> list[str]:
+        """What was typed, as hidden fields (without ids: the page may hold them
+        twice): the preview posts it again, unchanged, to publish or to change it."""
+        return [self[name].as_hidden(attrs={"id": False}) for name in self.fields]
 
     def publication(self) -> dict:
         return {
-            part: {name: self.cleaned_data[f"{part}_{name}"] for name in PART_FIELDS}
-            for part in PublicationPart.values
+            section.key: {
+                name: self.cleaned_data[f"{section.key}_{name}"] for name in SECTION_FIELDS
+            }
+            for section in self.sections
         }
 
 
-PART_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")
+class SignForm(forms.Form):
+    """The password that signs what the page shows (the publication, once previewed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"] = password_field()
 
 
 SIGNER_NEEDED = "Choose who signed, or give the name and title of a signer with no account."

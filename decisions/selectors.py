@@ -2,18 +2,29 @@
 
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Subquery, Sum, prefetch_related_objects
+from django.db.models.fields.json import KeyTextTransform
 
 from funding.models import Allocation
 
 from .content import content_hash
-from .models import Decision, FundingLine, SignOff
+from .models import (
+    Decision,
+    DecisionStatus,
+    FundingLine,
+    PublicationDecision,
+    PublishedSnapshot,
+    SignOff,
+)
+from .record_view import record_view
 
 
 def decision_for_record(pk: int) -> Decision:
     """A record with everything its page and PDF show, in a fixed number of queries."""
     return (
-        Decision.objects.select_related("lead_officer", "created_by")
+        Decision.objects.select_related(
+            "lead_officer", "created_by", "published_snapshot", "published_document"
+        )
         .prefetch_related(
             "funding_lines",
             "attachments",
@@ -26,14 +37,18 @@ def decision_for_record(pk: int) -> Decision:
             Prefetch("signoffs", queryset=SignOff.objects.select_related("recorded_by")),
             "comments",
             "events",
-            "publication_decisions",
+            Prefetch(
+                "publication_decisions",
+                queryset=PublicationDecision.objects.select_related("attachment"),
+            ),
         )
         .get(pk=pk)
     )
 
 
 def record_context(decision: Decision) -> dict:
-    """What the record's page and PDF show: totals, signatures, comments and hash."""
+    """What the record's page and PDF show (``record``: all of it, as staff see it),
+    with the totals, signatures, comments and hash."""
     lines_total = funding_total(decision)
     linked_total = allocations_total(decision)
     valid = [s for s in decision.signoffs.all() if not s.void]
@@ -48,7 +63,7 @@ def record_context(decision: Decision) -> dict:
         "content_hash": content_hash(decision),
         "signatures": signatures,
         "comments": [c for c in decision.comments.all() if not c.void],
-        "redacted": {},
+        "record": record_view(decision),
     }
 
 
@@ -71,3 +86,24 @@ def decisions_total_amounts(queryset):
         .values("total")
     )
     return queryset.annotate(total=Subquery(totals))
+
+
+def changed_since_published(decisions: list[Decision]) -> set[int]:
+    """Of these records (a page of a list), the published ones whose content no longer
+    matches the content SHA-256 their snapshot holds: changed behind the app's back.
+    A fixed number of queries, however many records."""
+    published = [d for d in decisions if d.status == DecisionStatus.PUBLISHED]
+    if not published:
+        return set()
+    hashes = dict(
+        PublishedSnapshot.objects.filter(decision__in=published)
+        .annotate(published_hash=KeyTextTransform("content_hash", "content"))
+        .values_list("decision_id", "published_hash")
+    )
+    prefetch_related_objects(
+        published,
+        "funding_lines",
+        "attachments",
+        Prefetch("allocations", queryset=Allocation.objects.select_related("recipient")),
+    )
+    return {d.pk for d in published if hashes.get(d.pk) != content_hash(d)}

@@ -50,13 +50,13 @@ def signature_statement(step: str, settings: OrganisationSettings | None = None)
     }[step]
 
 
-def sign(
+def signoff_for(
     decision: Decision, *, step: str, outcome: str, by, comment: str, paper: PaperSignature | None
 ) -> SignOff:
-    """Record the signature of ``step``, with the SHA-256 of the content signed. On
-    paper, ``by`` is the officer who records it and the scan is kept."""
+    """The signature of ``step`` as it would be recorded now, not yet saved: ``sign``
+    saves it; the publication preview shows it before it is made."""
     settings = OrganisationSettings.load()
-    signoff = SignOff(
+    return SignOff(
         decision=decision,
         step=step,
         outcome=outcome,
@@ -80,6 +80,16 @@ def sign(
         content_hash=content_hash(decision),
         on_paper=paper is not None,
         recorded_by=by,
+    )
+
+
+def sign(
+    decision: Decision, *, step: str, outcome: str, by, comment: str, paper: PaperSignature | None
+) -> SignOff:
+    """Record the signature of ``step``, with the SHA-256 of the content signed. On
+    paper, ``by`` is the officer who records it and the scan is kept."""
+    signoff = signoff_for(
+        decision, step=step, outcome=outcome, by=by, comment=comment, paper=paper
     )
     if paper:
         checked = check_upload(paper.scan)

@@ -3,7 +3,7 @@ table, for the record page, the dashboard and the notifications alike."""
 
 from dataclasses import dataclass
 
-from pcc_grants.roles import Role, user_roles
+from pcc_grants.roles import PAPER_RECORDER_CHOICES, Role, user_roles
 from pcc_grants.transitions import Attempt, Check
 
 from . import workflow
@@ -143,7 +143,11 @@ class RecordOffer:
 
 
 def record_offer(decision: Decision, user) -> RecordOffer:
-    paper_roles = workflow.paper_recorders()
+    # Only someone who could be allowed to record a paper signature needs the settings.
+    held = user_roles(user)
+    may_record = bool(held & set(PAPER_RECORDER_CHOICES)) and bool(
+        held & workflow.paper_recorders()
+    )
     return RecordOffer(
         actions=workflow.available_actions(decision, user),
         comment_kinds=[
@@ -156,7 +160,7 @@ def record_offer(decision: Decision, user) -> RecordOffer:
             for transition in workflow.TRANSITIONS.values()
             if workflow.PAPER in transition.modes and decision.status in transition.sources
         ]
-        if user_roles(user) & paper_roles
+        if may_record
         else [],
         waiting_for=waiting_for(decision),
     )

@@ -17,6 +17,11 @@ urlpatterns = [
 
 urlpatterns += [
     path("<int:pk>/act/<slug:action>/", views.decision_act, name="act"),
+    path(
+        "<int:pk>/publication/preview.pdf",
+        views.publication_preview_pdf,
+        name="publication_preview_pdf",
+    ),
     path("<int:pk>/paper/<slug:action>/", views.decision_paper, name="paper"),
     path("<int:pk>/comment/<slug:kind>/", views.decision_comment, name="comment"),
 ]

@@ -15,7 +15,7 @@ from pcc_grants.permissions import require
 from pcc_grants.roles import has_role
 from pcc_grants.uploads import document_response, upload_from_form
 
-from . import permissions, services, workflow
+from . import permissions, publication, services, workflow
 from .content import tampered
 from .filters import DecisionFilter
 from .forms import (
@@ -25,9 +25,18 @@ from .forms import (
     DecisionForm,
     FundingLineFormSet,
     PaperSignatureForm,
+    PublicationForm,
+    SignForm,
 )
-from .models import CommentKind, Decision, DecisionAttachment
-from .selectors import decision_for_record, decisions_total_amounts, record_context
+from .integrity import published_differences
+from .models import CommentKind, Decision, DecisionAttachment, DecisionStatus
+from .record_view import record_sections
+from .selectors import (
+    changed_since_published,
+    decision_for_record,
+    decisions_total_amounts,
+    record_context,
+)
 from .signing import PaperSignature, signature_statement
 from .tasks import record_offer
 
@@ -43,12 +52,15 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    page = page_of(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    page.object_list = list(page.object_list)
     return render(
         request,
         "decisions/decision_list.html",
         {
             "filter": filterset,
-            "page": page_of(filterset.qs, request.GET.get("page"), PAGE_SIZE),
+            "page": page,
+            "changed": changed_since_published(page.object_list),
             "query": query.urlencode(),
             "can_draft": permissions.can_draft(request.user),
         },
@@ -75,6 +87,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "paper_steps": offer.paper_steps,
             "waiting_for": offer.waiting_for,
             "events": list(decision.events.all()),
+            "publication_choices": list(decision.publication_decisions.all()),
+            "published_differences": published_differences(decision),
         }
     )
     return render(request, "decisions/decision_detail.html", context)
@@ -247,6 +261,8 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     verdict = workflow.check(transition, decision, request.user)
     if not verdict:
         raise PermissionDenied(verdict.reason)
+    if transition is workflow.DECIDE_PUBLICATION:
+        return _publication_decide(request, decision)  # a journey of its own
     form = ActionForm(transition, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +272,6 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 action=action,
                 password=form.cleaned_data.get("password", ""),
                 comment=form.cleaned_data["comment"],
-                publication=form.publication() if action == "decide_publication" else None,
                 request=request,
             )
         except ValidationError as error:
@@ -274,6 +289,106 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "statement": signature_statement(transition.step) if transition.signed else "",
         },
     )
+
+
+# The publication decision: choices, the public version previewed, then signed -------------
+
+PREVIEW, CHANGE, CONFIRM = "preview", "change", "confirm"
+PUBLISHED = "Decide publication: done. The record is in the public register, as you previewed it."
+NOT_PUBLISHED = (
+    "Decide publication: done. The public register shows the record's reference, date and "
+    "grounds only."
+)
+
+
+def _publication_decide(request: HttpRequest, decision: Decision) -> HttpResponse:
+    """Check your answers before the irreversible step: the choices for each section,
+    then the public version exactly as it will be published (the page, and its PDF
+    to download), then the password that signs it. Nothing is stored until then: the
+    preview posts the choices again, as hidden fields, to publish or to change them."""
+    transition = workflow.DECIDE_PUBLICATION
+    form = PublicationForm(record_sections(decision), request.POST or None)
+    posted = request.method == "POST"
+    if not posted or CHANGE in request.POST or not form.is_valid():
+        return _publication_choices(request, decision, form)
+    try:
+        view = publication.preview(
+            decision=decision,
+            choices=form.publication(),
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _publication_choices(request, decision, form)
+    sign_form = SignForm(request.POST if CONFIRM in request.POST else None)
+    if CONFIRM in request.POST and sign_form.is_valid():
+        try:
+            decided = services.decision_transition(
+                decision=decision,
+                by=request.user,
+                action=transition.name,
+                password=sign_form.cleaned_data["password"],
+                comment=form.cleaned_data["comment"],
+                publication=form.publication(),
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(sign_form, error)
+        else:
+            published = decided.status == DecisionStatus.PUBLISHED
+            messages.success(request, PUBLISHED if published else NOT_PUBLISHED)
+            return redirect("decisions:detail", pk=decision.pk)
+    return render(
+        request,
+        "decisions/publication_preview.html",
+        {
+            "decision": decision,
+            "transition": transition,
+            "form": form,
+            "sign_form": sign_form,
+            "record": view,
+            "statement": signature_statement(transition.step),
+        },
+    )
+
+
+def _publication_choices(request: HttpRequest, decision: Decision, form) -> HttpResponse:
+    return render(
+        request,
+        "decisions/publication_choices.html",
+        {"decision": decision, "transition": workflow.DECIDE_PUBLICATION, "form": form},
+    )
+
+
+@require_POST
+def publication_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview's PDF: the public PDF these choices would publish, not stored."""
+    require(permissions.can_view_decisions(request.user))
+    try:
+        decision = decision_for_record(pk)
+    except Decision.DoesNotExist as error:
+        raise Http404("No such decision record.") from error
+    verdict = workflow.check(workflow.DECIDE_PUBLICATION, decision, request.user)
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
+    form = PublicationForm(record_sections(decision), request.POST)
+    if not form.is_valid():
+        return _publication_choices(request, decision, form)
+    try:
+        view = publication.preview(
+            decision=decision,
+            choices=form.publication(),
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _publication_choices(request, decision, form)
+    name = f"decision-{decision.slug}-preview"
+    response = pdf_response(publication.public_pdf(view), filename=name)
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:

@@ -33,6 +33,7 @@ from .models import (
     SignOffStep,
 )
 from .references import decision_reference_allocate
+from .selectors import decision_for_record
 
 PAPER = "paper"
 WRONG_PASSWORD = "That is not your password: the signature was not recorded."  # noqa: S105  # nosec B105
@@ -217,7 +218,10 @@ def reason_given(decision: Decision, attempt: Attempt) -> None:
 
 
 def publication_choices_valid(decision: Decision, attempt: Attempt) -> None:
-    attempt.given["rows"] = publication.validate_choices(attempt.given.get("publication") or {})
+    """A choice for every section of the record, each with the grounds it needs."""
+    attempt.given["rows"] = publication.validate_choices(
+        decision_for_record(decision.pk), attempt.given.get("publication") or {}
+    )
 
 
 # Effects: the work of a transition, in order ------------------------------------------
@@ -285,7 +289,7 @@ def date_the_decision(decision: Decision, attempt: Attempt) -> None:
 
 
 def record_publication(decision: Decision, attempt: Attempt) -> None:
-    """Keep the choice for each part; withholding the record itself means it is not
+    """Keep the choice for each section; withholding the record itself means it is not
     published, and anything else that it is."""
     rows = attempt.given["rows"]
     for row in rows:
@@ -301,8 +305,8 @@ def record_publication(decision: Decision, attempt: Attempt) -> None:
 
 
 def publish(decision: Decision, attempt: Attempt) -> None:
-    if decision.status == DecisionStatus.PUBLISHED:
-        publication.publish(decision)
+    """Fix what the public sees (the snapshot) and, if published, render the PDF."""
+    publication.publish(decision)
 
 
 # The table ----------------------------------------------------------------------------

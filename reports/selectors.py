@@ -174,30 +174,71 @@ def decisions_since(*, since: date, staff: bool):
 
 
 def published_grants():
-    """Approved or contracted allocations to named recipients whose approving decision
-    is published: the grants the office may publish as open data."""
+    """Approved or contracted allocations to named recipients whose approving record is
+    published with its allocations (that section published in full): the grants the
+    office may publish as open data. What was published of each, read it through
+    ``published_grant``: never the live rows of the decision."""
+    snapshots = Decision.objects.select_related("published_snapshot")
     return (
         Allocation.objects.filter(
             status__in=COMMITTED_STATUSES,
             recipient__isnull=False,
-            decision__status=DecisionStatus.PUBLISHED,
+            decision__published_snapshot__allocations_published=True,
         )
-        .select_related("recipient", "decision", "funding_stream__financial_year", "theme")
-        .order_by("decision__decision_date", "pk")
+        .select_related("recipient", "funding_stream__financial_year", "theme")
+        .prefetch_related(Prefetch("decision", queryset=snapshots))
+        .order_by("decision__published_snapshot__decision_date", "pk")
     )
 
 
-def grant_record(allocation: Allocation, settings: OrganisationSettings, request=None) -> dict:
-    """One grant in the 360Giving Data Standard."""
-    decision = allocation.decision
+@dataclass(frozen=True)
+class PublishedGrant:
+    """A grant as its decision record published it."""
+
+    allocation: Allocation
+    title: str
+    amount: Decimal
+    recipient_name: str
+    award_date: date | None
+    decision_reference: str
+    decision_slug: str
+
+
+def published_grant(allocation: Allocation) -> PublishedGrant | None:
+    """The title, amount and recipient of ``allocation`` as the snapshot of its
+    published record holds them; None if the record did not publish it (its rows were
+    changed behind the app's back to link it)."""
+    snapshot = allocation.decision.published_snapshot
+    rows = getattr(snapshot, "_published_allocations", None)
+    if rows is None:
+        rows = {row["reference"]: row for row in snapshot.content["allocations"].get("rows", ())}
+        snapshot._published_allocations = rows
+    row = rows.get(allocation.reference)
+    if row is None:
+        return None
+    return PublishedGrant(
+        allocation=allocation,
+        title=row["title"],
+        amount=Decimal(row["amount"]),
+        recipient_name=row["recipient"],
+        award_date=snapshot.decision_date,
+        decision_reference=snapshot.reference,
+        decision_slug=snapshot.slug,
+    )
+
+
+def grant_record(grant: PublishedGrant, settings: OrganisationSettings, request=None) -> dict:
+    """One grant in the 360Giving Data Standard: what the decision record published
+    (title, amount, recipient, date), with the allocation's own period and programme."""
+    allocation = grant.allocation
     funder_id = settings.org_id or settings.open_data_prefix
     record = {
         "id": f"{settings.open_data_prefix}-{allocation.reference}",
-        "title": allocation.title,
-        "description": allocation.description or allocation.title,
+        "title": grant.title,
+        "description": allocation.description or grant.title,
         "currency": "GBP",
-        "amountAwarded": json_number(allocation.amount),
-        "awardDate": decision.decision_date.isoformat(),
+        "amountAwarded": json_number(grant.amount),
+        "awardDate": grant.award_date.isoformat(),
         "plannedDates": [
             {
                 "startDate": allocation.period_start.isoformat(),
@@ -207,7 +248,7 @@ def grant_record(allocation: Allocation, settings: OrganisationSettings, request
         "recipientOrganization": [
             {
                 "id": allocation.recipient.identifier(settings.open_data_prefix),
-                "name": allocation.recipient.name,
+                "name": grant.recipient_name,
             }
         ],
         "fundingOrganization": [{"id": funder_id, "name": settings.name}],
@@ -222,10 +263,10 @@ def grant_record(allocation: Allocation, settings: OrganisationSettings, request
         record["classifications"] = [
             {"vocabulary": "Police and Crime Plan theme", "title": allocation.theme.name}
         ]
-    if request is not None and decision.slug:
+    if request is not None and grant.decision_slug:
         from django.urls import reverse
 
         record["url"] = request.build_absolute_uri(
-            reverse("register:detail", args=[decision.slug])
+            reverse("register:detail", args=[grant.decision_slug])
         )
     return record

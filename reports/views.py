@@ -25,6 +25,7 @@ from .selectors import (
     decisions_since,
     grant_record,
     grants_by_theme,
+    published_grant,
     published_grants,
 )
 
@@ -170,7 +171,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
 
 def _grants(request: HttpRequest) -> list[dict]:
     settings = OrganisationSettings.load()
-    return [grant_record(a, settings, request) for a in published_grants()]
+    grants = (published_grant(allocation) for allocation in published_grants())
+    return [grant_record(grant, settings, request) for grant in grants if grant]
 
 
 @login_not_required
@@ -232,4 +234,5 @@ def grants_csv(request: HttpRequest) -> HttpResponse:
 def grants_register(request: HttpRequest) -> HttpResponse:
     """The public register of grants: recipient, purpose, amount, date, decision."""
     page = page_of(published_grants(), request.GET.get("page"), 50)
+    page.object_list = [g for g in map(published_grant, page.object_list) if g]
     return render(request, "reports/grants_register.html", {"page": page, "query": ""})

@@ -86,5 +86,23 @@ class AllocationFactory(factory.django.DjangoModelFactory):
         withdrawn = factory.Trait(status="withdrawn")
 
 
-# Every part of a record published in full.
-ALL_PUBLISHED = {part: {"choice": "publish"} for part in ("record", "assessment", "details")}
+# Every section a record may have published in full (a record's attachments, each a
+# section of its own, need their own choices: ``attachment_<id>``).
+ALL_PUBLISHED = {
+    part: {"choice": "publish"}
+    for part in (
+        "record",
+        "financial",
+        "legal",
+        "equality",
+        "human_rights",
+        "sustainability",
+        "risk",
+        "financial_comment",
+        "legal_comment",
+        "key_discussion_points",
+        "supporting_information",
+        "funding_lines",
+        "allocations",
+    )
+}

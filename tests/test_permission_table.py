@@ -147,6 +147,8 @@ TABLE = {
     "/staff/decisions/{draft}/act/submit/":                 "L   200 200 403 403 403 403 403 403",
     "/staff/decisions/{awaiting}/paper/officer_approve/":   "L   403 403 200 200 403 403 403 403",
     "/staff/decisions/{awaiting}/comment/financial/":       "L   405 405 405 405 405 405 405 405",
+    # the preview of a publication posts the choices it shows (nothing is stored)
+    "/staff/decisions/{draft}/publication/preview.pdf":     "L   405 405 405 405 405 405 405 405",
     # The public register (no sign-in)
     "/decisions/":                                          "200 200 200 200 200 200 200 200 200",
     "/decisions/{published_slug}/":                         "200 200 200 200 200 200 200 200 200",
@@ -489,7 +491,7 @@ def _build_world() -> World:
             "exemption": "s31",
             "public_interest": "Publishing would prejudice the prevention of crime.",
         }
-        for part in ("record", "assessment", "details")
+        for part in ALL_PUBLISHED
     }
     withheld = _advance(
         _decision(officer, "Not published"),

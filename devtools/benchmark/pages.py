@@ -38,6 +38,7 @@ NOT_BENCHED = {
     "decisions:attachment": "streams an uploaded file; bulk data has none",
     "decisions:attachment_remove": "POST only",
     "decisions:comment": "POST only",
+    "decisions:publication_preview_pdf": "POST only; a PDF rendered as the public PDF is",
     "reports:commissioning_pdf": "timed as the commissioning report PDF",
     "reports:narrative": "POST only",
 }

@@ -34,9 +34,12 @@ What goes through the services, and what is bulk-written under the same rules:
   event per transition (the workflow table's labels), comments, voided
   signatures for records returned once, and the Monitoring Officer's
   publication choices. A test compares these rows with the services' own.
-- Every published record's PDF is rendered from its own public context by the
-  template and WeasyPrint call that publication uses, and stored with its
-  SHA-256, as ``_publish`` stores it. Rendering is the slow part (about 0.3 s a
+- Every record whose publication is decided gets its snapshot, the public shape
+  ``decisions.record_view`` builds from its choices (one row per section the
+  record has, as ``publication.validate_choices`` makes them); every published
+  record's PDF is rendered from that shape by the template and WeasyPrint call
+  that publication uses, and stored with its SHA-256, as
+  ``publication.publish`` stores both. Rendering is the slow part (about 0.3 s a
   record), so it runs in ``workers`` processes. ``pdfs="sample"`` renders only
   ``pdf_sample`` records and stores, for the others, a small PDF that says it is
   a placeholder: their hashes verify, their content is not the record's. Use it

@@ -1,6 +1,7 @@
 """Decision records written: most as the rows the decision services write (the record,
-its funding lines, signatures, comments, audit events, publication choices and the
-series' counters), the live-workflow ones through the services themselves.
+its funding lines, signatures, comments, audit events, publication choices section
+by section and the series' counters), the live-workflow ones through the services
+themselves. The published snapshots and PDFs: ``pdfs.py``.
 """
 
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from decisions import clock, signing, workflow
+from decisions import clock, publication, signing, workflow
 from decisions import services as decision_services
 from decisions.content import content_hash
 from decisions.models import (
@@ -86,7 +87,7 @@ class DecisionWriter(WriterBase):
         write them, with the content hash of each record as it now stands."""
         settings = OrganisationSettings.load()
         plan = {d.pk: d for d in self.plan.decisions if not d.live and d.steps}
-        signoffs, comments, events, choices = [], [], [], []
+        signoffs, comments, events, decided = [], [], [], []
         hashes = {}
         for decision in _records_with_content(list(plan)):
             hashes[decision.pk] = content_hash(decision)
@@ -144,16 +145,7 @@ class DecisionWriter(WriterBase):
                     signed.append(signoff)
                     signoffs.append(signoff)
                 if transition is workflow.DECIDE_PUBLICATION:
-                    for part, values in planned.publication.items():
-                        choices.append(
-                            PublicationDecision(
-                                decision_id=pk,
-                                part=part,
-                                decided_by=actor,
-                                decided_at=step.at,
-                                **values,
-                            )
-                        )
+                    decided.append((pk, actor, step.at, planned.publication))
                     status = planned.status
                 else:
                     status = transition.target
@@ -162,7 +154,8 @@ class DecisionWriter(WriterBase):
         SignOff.objects.bulk_create(signoffs, batch_size=1000)
         DecisionComment.objects.bulk_create(comments, batch_size=1000)
         DecisionEvent.objects.bulk_create(events, batch_size=1000)
-        PublicationDecision.objects.bulk_create(choices, batch_size=1000)
+        # After the comments: a comment given is a section of its own.
+        PublicationDecision.objects.bulk_create(self._choice_rows(decided), batch_size=1000)
         rows = [Decision(pk=pk, submitted_hash=hashes[pk]) for pk in plan]
         Decision.objects.bulk_update(rows, ["submitted_hash"], batch_size=1000)
         # Numbers once given are never reused: each series' counter stands at its last.
@@ -175,6 +168,21 @@ class DecisionWriter(WriterBase):
             ReferenceCounter(series=series, year=year, last_number=number)
             for (series, year), number in sorted(last.items())
         )
+
+    def _choice_rows(self, decided: list[tuple]) -> list[PublicationDecision]:
+        """The Monitoring Officer's choices as the service keeps them: one row per
+        section the record has, in its order (``publication.validate_choices``)."""
+        planned = {pk: (actor, at, choices) for pk, actor, at, choices in decided}
+        rows = []
+        for decision in _records_with_content(list(planned)):
+            actor, at, choices = planned[decision.pk]
+            rows += [
+                PublicationDecision(
+                    decision_id=decision.pk, decided_by=actor, decided_at=at, **values
+                )
+                for values in publication.validate_choices(decision, choices)
+            ]
+        return rows
 
     def _live_workflow(self, live: list[PlanDecision]) -> None:
         """Draft, sign and publish through the services, at each planned moment."""
@@ -270,6 +278,7 @@ def _records_with_content(pks: list[int], chunk: int = 500) -> Iterator[Decision
             .prefetch_related(
                 "funding_lines",
                 "attachments",
+                "comments",
                 Prefetch("allocations", queryset=Allocation.objects.select_related("recipient")),
             )
         )

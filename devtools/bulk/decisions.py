@@ -267,7 +267,12 @@ class DecisionPlanner(PlannerBase):
                 "review_date": None,
             }
 
-        choices = {part: {"choice": PublicationChoice.PUBLISH} for part in PublicationPart.values}
+        # A choice for every section a record may have: one it lacks decides nothing.
+        choices = {
+            part: {"choice": PublicationChoice.PUBLISH}
+            for part in PublicationPart.values
+            if part != PublicationPart.ATTACHMENT
+        }
         if status == DecisionStatus.NOT_PUBLISHED:
             choices[PublicationPart.RECORD] = withheld(
                 PublicationChoice.WITHHOLD,
@@ -278,16 +283,16 @@ class DecisionPlanner(PlannerBase):
             return choices
         roll = rng.random()
         if roll < 0.12:
-            choices[PublicationPart.DETAILS] = withheld(
+            choices[PublicationPart.FUNDING_LINES] = withheld(
                 PublicationChoice.REDACT,
                 Exemption.S43,
-                "The supporting details hold the provider's commercial terms.",
+                "The funding breakdown holds the provider's commercial terms.",
             )
         elif roll < 0.17:
-            choices[PublicationPart.ASSESSMENT] = withheld(
+            choices[PublicationPart.FINANCIAL] = withheld(
                 PublicationChoice.WITHHOLD,
                 Exemption.S40,
-                "The assessment names individuals who are not senior officers.",
+                "The financial implications name individuals who are not senior officers.",
             )
         elif roll < 0.20:
             choices[PublicationPart.RECORD] = withheld(

@@ -1,6 +1,7 @@
-"""Published records' PDFs in the bulk data: rendered as publication renders them, in
-worker processes, and stored with their SHA-256; or, with ``pdfs="sample"``, a
-placeholder that says what it is.
+"""Published records in the bulk data: each decided record's snapshot, and each
+published record's PDF rendered from it as publication renders it, in worker
+processes, and stored with its SHA-256; or, with ``pdfs="sample"``, a placeholder
+that says what it is.
 """
 
 import hashlib
@@ -16,8 +17,10 @@ import django
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
-from decisions.models import Decision, PublishedDocument
-from decisions.public import public_context
+from decisions.models import Decision, DecisionStatus, PublishedDocument, PublishedSnapshot
+from decisions.publication import snapshot_columns
+from decisions.record_view import choices_of, record_view
+from decisions.selectors import decision_for_record
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.pdf import html_to_pdf
 
@@ -87,16 +90,32 @@ def placeholder_pdf(reference: str) -> bytes:
 
 
 class PdfWriter(WriterBase):
-    """Each published record's PDF, stored once with its SHA-256."""
+    """Each decided record's snapshot, and each published record's PDF made from it,
+    stored once with its SHA-256."""
 
-    def _published_documents(self, published: list[PlanDecision]) -> None:
-        """Render each record's public PDF as publication does, and store it once with
-        its SHA-256 (``decisions.publication.publish``), in ``workers`` processes."""
+    def _published_records(self, decided: list[PlanDecision]) -> None:
+        """As publication keeps them (``decisions.publication.publish``): the public
+        shape of each record whose publication is decided, from its choices; for a
+        published one its PDF rendered from that shape, by the template and WeasyPrint
+        call publication uses, in ``workers`` processes."""
         organisation = OrganisationSettings.load()
-        at = {d.pk: d.steps[-1].at for d in published}
+        at = {d.pk: d.steps[-1].at for d in decided}
+        published = [d for d in decided if d.status == DecisionStatus.PUBLISHED]
         real = len(published) if self.pdfs == "all" else min(self.pdf_sample, len(published))
-        rendered, placeholders = published[:real], published[real:]
+        rendered = {d.pk for d in published[:real]}
         documents: list[PublishedDocument] = []
+        snapshots: list[PublishedSnapshot] = []
+
+        def keep(decision: Decision, view: dict) -> None:
+            snapshot = PublishedSnapshot(
+                decision=decision, content=view, published_at=at[decision.pk]
+            )
+            for name, value in snapshot_columns(view).items():
+                setattr(snapshot, name, value)
+            snapshots.append(snapshot)
+            if len(snapshots) >= 200:
+                PublishedSnapshot.objects.bulk_create(snapshots)
+                snapshots.clear()
 
         def store(decision: Decision, pdf: bytes) -> None:
             digest = hashlib.sha256(pdf).hexdigest()
@@ -109,16 +128,25 @@ class PdfWriter(WriterBase):
                 PublishedDocument.objects.bulk_create(documents)
                 documents.clear()
 
-        def html_of(pk: int) -> tuple[Decision, str]:
-            decision = Decision(pk=pk)
-            context = public_context(decision)
-            decision = context["decision"]
-            html = render_to_string(
-                "decisions/public_pdf.html", {"organisation": organisation, **context}
+        def view_of(pk: int) -> tuple[Decision, dict]:
+            decision = decision_for_record(pk)
+            view = record_view(
+                decision, publication=choices_of(decision), organisation=organisation
             )
-            return decision, html
+            keep(decision, view)
+            return decision, view
 
-        pks = [d.pk for d in rendered]
+        def html_of(view: dict) -> str:
+            return render_to_string(
+                "decisions/public_pdf.html", {"organisation": organisation, "record": view}
+            )
+
+        for planned in decided:
+            if planned.pk not in rendered:
+                decision, view = view_of(planned.pk)
+                if view["published"]:
+                    store(decision, placeholder_pdf(decision.reference))
+        pks = [d.pk for d in published[:real]]
         if self.workers > 1 and len(pks) > 1:
             # Fresh processes (no database connection inherited) that only run WeasyPrint
             # on the HTML this process renders; LOG_LEVEL quiets their font warnings.
@@ -132,8 +160,8 @@ class PdfWriter(WriterBase):
             ):
                 pending: deque = deque()
                 for number, pk in enumerate(pks, start=1):
-                    decision, html = html_of(pk)
-                    pending.append((decision, pool.submit(html_to_pdf, html)))
+                    decision, view = view_of(pk)
+                    pending.append((decision, pool.submit(html_to_pdf, html_of(view))))
                     while len(pending) > 3 * self.workers:
                         done, future = pending.popleft()
                         store(done, future.result())
@@ -144,9 +172,7 @@ class PdfWriter(WriterBase):
                     store(done, future.result())
         else:
             for pk in pks:
-                decision, html = html_of(pk)
-                store(decision, html_to_pdf(html))
-        for planned in placeholders:
-            decision = Decision.objects.get(pk=planned.pk)
-            store(decision, placeholder_pdf(decision.reference))
+                decision, view = view_of(pk)
+                store(decision, html_to_pdf(html_of(view)))
+        PublishedSnapshot.objects.bulk_create(snapshots)
         PublishedDocument.objects.bulk_create(documents)

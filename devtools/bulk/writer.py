@@ -49,11 +49,14 @@ class Writer(FundingWriter, CommissioningWriter, DecisionWriter, PdfWriter):
             self._allocations()
         with self._step("signatures, comments, events and publication choices"):
             self._workflow_rows()
-        published = [
-            d for d in plan.decisions if d.status == DecisionStatus.PUBLISHED and not d.live
+        decided = [
+            d
+            for d in plan.decisions
+            if d.status in (DecisionStatus.PUBLISHED, DecisionStatus.NOT_PUBLISHED) and not d.live
         ]
-        with self._step(f"{len(published)} published PDFs ({self.pdfs})"):
-            self._published_documents(published)
+        published = sum(d.status == DecisionStatus.PUBLISHED for d in decided)
+        with self._step(f"{len(decided)} snapshots and {published} published PDFs ({self.pdfs})"):
+            self._published_records(decided)
         live = [d for d in plan.decisions if d.live]
         with self._step(f"{len(live)} records signed and published through the services"):
             self._live_workflow(live)

@@ -1,8 +1,9 @@
 """The sign-off journey in a real browser (acceptance 5): a draft is submitted, given
 officer approval (after a wrong password is refused), commented on by the Chief Finance
 Officer and the Monitoring Officer, approved by the Commissioner, and published with
-its supporting details redacted; an anonymous visitor then finds it in the public
-register and checks its PDF against the SHA-256 shown.
+its supporting information redacted (the public version previewed first); an
+anonymous visitor then finds it in the public register and checks its PDF against
+the SHA-256 shown.
 
 Every page the journey visits is checked with axe.
 """
@@ -39,7 +40,9 @@ PUBLIC_INTEREST = (
 FINANCIAL_COMMENT = "The £9,400 is within the Victims' Services budget for 2016/17."
 LEGAL_COMMENT = "The Commissioner has the power to make this grant."
 WRONG_PASSWORD = "That is not your password: the signature was not recorded."
-REASONING_NEEDED = "Give the public interest reasoning for not publishing the supporting details."
+REASONING_NEEDED = (
+    "Give the public interest reasoning for not publishing “Supporting information” in full."
+)
 
 
 # Helpers ----------------------------------------------------------------------------
@@ -248,24 +251,36 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     assert_accessible(page)
     sign_out(page)
 
-    # 5. The Monitoring Officer decides publication: the supporting details redacted.
+    # 5. The Monitoring Officer decides publication: the supporting information
+    # redacted, previewed, then signed.
     signed_in(page, login, people["monitoring_officer"])
     open_record(page, title)
     start_action(page, "Decide publication")
-    expect(page.get_by_text("I have determined what may be published.")).to_be_visible()
-    record_part = publication_part(page, "The record of the decision")
-    assessment_part = publication_part(page, "The officer assessment")
-    details_part = publication_part(page, "The supporting details")
-    for part in (record_part, assessment_part, details_part):
+    sections = [
+        "The record of the decision",
+        "Financial implications",
+        "Legal implications",
+        "Chief Finance Officer's comments on the financial implications",
+        "Monitoring Officer's comments on the legal implications",
+        "Supporting information",
+        "Funding breakdown",
+    ]
+    for label in sections:
+        part = publication_part(page, label)
         expect(part.get_by_role("radio", name="Publish", exact=True)).to_be_checked()
+        expect(part).to_contain_text("Covers:")
     assert_accessible(page)
 
+    details_part = publication_part(page, "Supporting information")
     details_part.get_by_role("radio", name="Publish redacted", exact=True).check()
     field(details_part, "Exemption").select_option(label=EXEMPTION)
-    sign(page, "Decide publication", password)
+    page.get_by_role("button", name="Preview the public version").click()
 
     expect(heading(page)).to_have_text("Decide publication")
-    details_part = publication_part(page, "The supporting details")
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary.get_by_role("link", name=REASONING_NEEDED)).to_be_visible()
+    expect(summary).to_be_focused()
+    details_part = publication_part(page, "Supporting information")
     expect(details_part.get_by_text(REASONING_NEEDED)).to_be_visible()
     expect(field(details_part, "Public interest reasoning")).to_have_attribute(
         "aria-invalid", "true"
@@ -277,6 +292,21 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     assert Decision.objects.get(pk=draft.pk).status == DecisionStatus.APPROVED
 
     field(details_part, "Public interest reasoning").fill(PUBLIC_INTEREST)
+    page.get_by_role("button", name="Preview the public version").click()
+    # The page's heading, then the record's own, as the public page shows it.
+    expect(heading(page)).to_have_text(
+        ["Check the public version before you publish", "Decision Record Form"]
+    )
+    preview = page.get_by_test_id("public-version")
+    expect(preview).not_to_contain_text(secret)
+    expect(preview.get_by_role("note")).to_contain_text(
+        "Supporting information: published with this content removed."
+    )
+    signing = page.get_by_role("region", name="Sign and publish")
+    expect(signing).to_contain_text("I have determined what may be published.")
+    assert_accessible(page)
+    assert Decision.objects.get(pk=draft.pk).status == DecisionStatus.APPROVED
+
     sign(page, "Decide publication", password)
     expect(messages(page)).to_contain_text("Decide publication: done.")
     expect(record_status(page)).to_have_text("Published")
@@ -288,8 +318,12 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     choices = dict(decision.publication_decisions.values_list("part", "choice"))
     assert choices == {
         PublicationPart.RECORD: PublicationChoice.PUBLISH,
-        PublicationPart.ASSESSMENT: PublicationChoice.PUBLISH,
-        PublicationPart.DETAILS: PublicationChoice.REDACT,
+        PublicationPart.FINANCIAL: PublicationChoice.PUBLISH,
+        PublicationPart.LEGAL: PublicationChoice.PUBLISH,
+        PublicationPart.FINANCIAL_COMMENT: PublicationChoice.PUBLISH,
+        PublicationPart.LEGAL_COMMENT: PublicationChoice.PUBLISH,
+        PublicationPart.SUPPORTING_INFORMATION: PublicationChoice.REDACT,
+        PublicationPart.FUNDING_LINES: PublicationChoice.PUBLISH,
     }
 
     # 6. An anonymous visitor finds the record in the public register.
@@ -324,12 +358,12 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     expect(sha).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     shown_hash = sha.inner_text().strip()
 
-    # The supporting details are replaced by the grounds; the secret is nowhere.
+    # The supporting information is replaced by the grounds; the secret is nowhere.
     expect(page.get_by_text(secret)).to_have_count(0)
     expect(page.locator("body")).not_to_contain_text(secret)
-    withheld = page.get_by_role("note").filter(has_text="The supporting details")
+    withheld = page.get_by_role("note").filter(has_text="Supporting information")
     expect(withheld).to_contain_text(
-        "The supporting details: published with this content removed."
+        "Supporting information: published with this content removed."
     )
     expect(withheld).to_contain_text(f"Grounds: {EXEMPTION}")
     expect(withheld).to_contain_text(f"Public interest: {PUBLIC_INTEREST}")

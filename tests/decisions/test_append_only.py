@@ -61,3 +61,12 @@ def test_a_published_records_content_cannot_be_updated(published):
     assert published.decision == original
     # What is not content (when it was last touched) may still be written.
     Decision.objects.filter(pk=published.pk).update(updated_at=published.updated_at)
+
+
+def test_a_published_snapshot_cannot_be_changed_or_deleted_in_the_database(published):
+    from decisions.models import PublishedSnapshot
+
+    snapshot = PublishedSnapshot.objects.get(decision=published)
+    _refused(lambda: PublishedSnapshot.objects.filter(pk=snapshot.pk).update(title="Other"))
+    _refused(lambda: PublishedSnapshot.objects.filter(pk=snapshot.pk).delete())
+    assert PublishedSnapshot.objects.get(pk=snapshot.pk).title == published.title

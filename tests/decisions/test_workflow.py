@@ -379,7 +379,7 @@ def test_only_authorised_officers_record_paper_signatures(draft, advance, people
 
 def test_publication_grounds_are_required_when_not_publishing(draft, advance, people, password):
     decision = advance(draft, "approved")
-    choices = dict(ALL_PUBLISHED, details={"choice": "redact"})
+    choices = dict(ALL_PUBLISHED, legal={"choice": "redact"})
     with pytest.raises(ValidationError) as refused:
         services.decision_transition(
             decision=decision,
@@ -388,7 +388,7 @@ def test_publication_grounds_are_required_when_not_publishing(draft, advance, pe
             password=password,
             publication=choices,
         )
-    assert set(refused.value.message_dict) == {"details_legislation", "details_public_interest"}
+    assert set(refused.value.message_dict) == {"legal_legislation", "legal_public_interest"}
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.APPROVED
 
 

@@ -10,16 +10,17 @@ from decisions import services
 from decisions.models import DecisionStatus
 from pcc_grants.roles import Role
 
+from ..factories import ALL_PUBLISHED
+
 pytestmark = pytest.mark.django_db
 
 WITHHELD = {
+    **ALL_PUBLISHED,
     "record": {
         "choice": "withhold",
         "exemption": "s43",
         "public_interest": "Commercial interests outweigh disclosure.",
     },
-    "assessment": {"choice": "publish"},
-    "details": {"choice": "publish"},
 }
 
 

@@ -1,5 +1,6 @@
-"""Check every published PDF against its SHA-256 and every signed record against
-its signatures; exit 1 naming each mismatch."""
+"""Check every published PDF against its SHA-256, every signed record against its
+signatures and every published record against its snapshot; exit 1 naming each
+mismatch."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,8 +9,9 @@ from decisions.integrity import verify_records
 
 class Command(BaseCommand):
     help = (
-        "Verify that every published PDF matches its stored SHA-256 and that no submitted "
-        "or signed decision record differs from what was signed (run after a restore)."
+        "Verify that every published PDF matches its stored SHA-256, that no submitted "
+        "or signed decision record differs from what was signed, and that no published "
+        "record differs from what was published (run after a restore)."
     )
 
     def handle(self, *args, **options):

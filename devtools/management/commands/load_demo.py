@@ -14,7 +14,9 @@ from commissioning import services as commissioning
 from commissioning.models import Agreement
 from decisions import services as decision_services
 from decisions.models import Decision
+from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
+from decisions.selectors import decision_for_record
 from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
 from devtools.demo.decisions import (
     DURHAM_034_2016,
@@ -225,7 +227,8 @@ class Command(BaseCommand):
                 action="decide_publication",
                 password=password,
                 publication={
-                    part: {"choice": "publish"} for part in ("record", "assessment", "details")
+                    section.key: {"choice": "publish"}
+                    for section in record_sections(decision_for_record(durham.pk))
                 },
             )
         leicestershire = Decision.objects.get(reference=LEICESTERSHIRE_EXE_0025_13["reference"])
