@@ -1,5 +1,3 @@
-import functools
-import operator
 import re
 from decimal import Decimal
 
@@ -12,6 +10,7 @@ from django.urls import reverse
 
 from pcc_grants.models import StoredDocument
 from pcc_grants.money import MAX_DIGITS
+from pcc_grants.triggers import frozen_in_states
 
 
 class DecisionCategory(models.TextChoices):
@@ -172,17 +171,11 @@ class Decision(models.Model):
         triggers = [
             # On PostgreSQL, a published (or withheld) record's content cannot be
             # updated in the database itself; the content hash is the second line.
-            pgtrigger.Protect(
-                name="published_content_frozen",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Q(old__status__in=["published", "not_published"])
-                & functools.reduce(
-                    operator.or_,
-                    (
-                        pgtrigger.Q(**{f"old__{name}__df": pgtrigger.F(f"new__{name}")})
-                        for name in FROZEN_WHEN_PUBLISHED
-                    ),
-                ),
+            frozen_in_states(
+                "published_content_frozen",
+                state="status",
+                states=["published", "not_published"],
+                columns=FROZEN_WHEN_PUBLISHED,
             )
         ]
 
