@@ -311,16 +311,9 @@ def _publication_decide(request: HttpRequest, decision: Decision) -> HttpRespons
     posted = request.method == "POST"
     if not posted or CHANGE in request.POST or not form.is_valid():
         return _publication_choices(request, decision, form)
-    try:
-        view = publication.preview(
-            decision=decision,
-            choices=form.publication(),
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return _publication_choices(request, decision, form)
+    view, refused = _preview(request, decision, form)
+    if refused:
+        return refused
     sign_form = SignForm(request.POST if CONFIRM in request.POST else None)
     if CONFIRM in request.POST and sign_form.is_valid():
         try:
@@ -353,6 +346,22 @@ def _publication_decide(request: HttpRequest, decision: Decision) -> HttpRespons
     )
 
 
+def _preview(request: HttpRequest, decision: Decision, form):
+    """The public version these choices would publish, or (None, the choices page
+    again) saying what is wrong with them."""
+    try:
+        view = publication.preview(
+            decision=decision,
+            choices=form.publication(),
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, _publication_choices(request, decision, form)
+    return view, None
+
+
 def _publication_choices(request: HttpRequest, decision: Decision, form) -> HttpResponse:
     return render(
         request,
@@ -375,16 +384,9 @@ def publication_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublicationForm(record_sections(decision), request.POST)
     if not form.is_valid():
         return _publication_choices(request, decision, form)
-    try:
-        view = publication.preview(
-            decision=decision,
-            choices=form.publication(),
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return _publication_choices(request, decision, form)
+    view, refused = _preview(request, decision, form)
+    if refused:
+        return refused
     name = f"decision-{decision.slug}-preview"
     response = pdf_response(publication.public_pdf(view), filename=name)
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
