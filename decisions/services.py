@@ -14,6 +14,7 @@ from pcc_grants.uploads import store_document
 
 from . import clock, workflow
 from .models import (
+    CONTENT_FIELDS,
     IMPLICATIONS,
     CommentKind,
     Decision,
@@ -32,22 +33,9 @@ ALLOCATION_UNKNOWN = "There is no allocation {reference}."
 ALLOCATION_TAKEN = "{reference} is already part of decision {other}."
 ALLOCATION_WITHDRAWN = "{reference} is withdrawn and cannot be part of a decision."
 
-DECISION_FIELDS = (
-    "category",
-    "significant_public_interest",
-    "title",
-    "executive_summary",
-    "recommendations",
-    "decision",
-    "lead_officer",
-    "officers_present",
-    "contractor_details",
-    "date_received",
-    "key_discussion_points",
-    *(f"{key}_implications" for key, _ in IMPLICATIONS),
-    *(f"{key}_details" for key, _ in IMPLICATIONS),
-    "supporting_information",
-)
+# What a draft's form and the services may set: the content a signature vouches for,
+# and the lead officer.
+DECISION_FIELDS = ("lead_officer", *CONTENT_FIELDS)
 
 
 def _ensure_draft(decision: Decision) -> None:

@@ -350,21 +350,21 @@ RETURN = DecisionTransition(
     effects=(void_signoffs,),
     comment_required=True,
 )
+# Approving and rejecting are one decision: the same people may take it, or not.
+WHO_MAY_DECIDE = (
+    content_intact,
+    not_the_author_deciding,
+    not_the_officer_approver,
+    one_signing_step_each,
+    paper_signer_may_sign,
+)
 APPROVE = DecisionTransition(
     name="approve",
     label="Approve the decision",
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.APPROVED,
     roles=DECISION_MAKERS,
-    conditions=(
-        content_intact,
-        not_the_author_deciding,
-        not_the_officer_approver,
-        one_signing_step_each,
-        paper_signer_may_sign,
-        financial_comment_given,
-        legal_comment_given,
-    ),
+    conditions=(*WHO_MAY_DECIDE, financial_comment_given, legal_comment_given),
     requirements=(signature_authenticated,),
     effects=(withdraw_replaced, approve_allocations, sign, date_the_decision),
     step=SignOffStep.DECISION,
@@ -377,13 +377,7 @@ REJECT = DecisionTransition(
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.REJECTED,
     roles=DECISION_MAKERS,
-    conditions=(
-        content_intact,
-        not_the_author_deciding,
-        not_the_officer_approver,
-        one_signing_step_each,
-        paper_signer_may_sign,
-    ),
+    conditions=WHO_MAY_DECIDE,
     requirements=(signature_authenticated, reason_given),
     effects=(sign, date_the_decision),
     step=SignOffStep.DECISION,

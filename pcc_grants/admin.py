@@ -57,22 +57,29 @@ ORGANISATION_FIELDSETS = (
 )
 
 
+def _roles_field(label: str, choices, field: str) -> forms.MultipleChoiceField:
+    """A settings list of roles, as boxes to tick."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=[(role.value, role.label) for role in choices],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=OrganisationSettings._meta.get_field(field).help_text,
+    )
+
+
 class OrganisationSettingsForm(forms.ModelForm):
     """The roles as boxes to tick and the limit as money (``£25,000``), not as JSON."""
 
-    delegated_approval_roles = forms.MultipleChoiceField(
-        label="Roles that may approve an allocation directly",
-        choices=[(role.value, role.label) for role in DELEGABLE_APPROVERS],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=OrganisationSettings._meta.get_field("delegated_approval_roles").help_text,
+    delegated_approval_roles = _roles_field(
+        "Roles that may approve an allocation directly",
+        DELEGABLE_APPROVERS,
+        "delegated_approval_roles",
     )
-    paper_recorder_roles = forms.MultipleChoiceField(
-        label="Roles that may record a signature made on paper",
-        choices=[(role.value, role.label) for role in PAPER_RECORDER_CHOICES],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=OrganisationSettings._meta.get_field("paper_recorder_roles").help_text,
+    paper_recorder_roles = _roles_field(
+        "Roles that may record a signature made on paper",
+        PAPER_RECORDER_CHOICES,
+        "paper_recorder_roles",
     )
     delegated_approval_limit = MoneyFormField(
         label="Largest direct approval",

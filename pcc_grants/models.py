@@ -40,15 +40,26 @@ def default_delegated_approval_roles() -> list[str]:
     return [Role.CHIEF_FINANCE_OFFICER.value]
 
 
-def validate_delegated_approval_roles(value) -> None:
-    """A list of the roles that may be given direct approval, each at most once."""
-    allowed = [role.value for role in DELEGABLE_APPROVERS]
+def _validate_roles(value, choices) -> None:
+    """A list of roles among ``choices``, each at most once."""
+    allowed = [role.value for role in choices]
     if (
         not isinstance(value, list)
         or any(item not in allowed for item in value)
         or len(set(value)) != len(value)
     ):
         raise ValidationError(NOT_A_DELEGABLE_ROLE.format(roles=", ".join(allowed)))
+
+
+def _roles_named(names, choices) -> frozenset[Role]:
+    """The roles a settings list names, ignoring any no longer among ``choices``."""
+    allowed = {role.value: role for role in choices}
+    return frozenset(allowed[name] for name in names or () if name in allowed)
+
+
+def validate_delegated_approval_roles(value) -> None:
+    """The roles that may be given direct approval."""
+    _validate_roles(value, DELEGABLE_APPROVERS)
 
 
 def default_paper_recorder_roles() -> list[str]:
@@ -57,14 +68,8 @@ def default_paper_recorder_roles() -> list[str]:
 
 
 def validate_paper_recorder_roles(value) -> None:
-    """A list of the roles that may record a paper signature, each at most once."""
-    allowed = [role.value for role in PAPER_RECORDER_CHOICES]
-    if (
-        not isinstance(value, list)
-        or any(item not in allowed for item in value)
-        or len(set(value)) != len(value)
-    ):
-        raise ValidationError(NOT_A_DELEGABLE_ROLE.format(roles=", ".join(allowed)))
+    """The roles that may record a signature made on paper."""
+    _validate_roles(value, PAPER_RECORDER_CHOICES)
 
 
 class User(AbstractUser):
@@ -191,16 +196,12 @@ class OrganisationSettings(models.Model):
     @property
     def delegated_approvers(self) -> frozenset[Role]:
         """The roles that may approve an allocation directly, as the settings say."""
-        allowed = {role.value: role for role in DELEGABLE_APPROVERS}
-        named = self.delegated_approval_roles or ()
-        return frozenset(allowed[name] for name in named if name in allowed)
+        return _roles_named(self.delegated_approval_roles, DELEGABLE_APPROVERS)
 
     @property
     def paper_recorders(self) -> frozenset[Role]:
         """The roles that may record a signature made on paper, as the settings say."""
-        allowed = {role.value: role for role in PAPER_RECORDER_CHOICES}
-        named = self.paper_recorder_roles or ()
-        return frozenset(allowed[name] for name in named if name in allowed)
+        return _roles_named(self.paper_recorder_roles, PAPER_RECORDER_CHOICES)
 
     @classmethod
     def load(cls) -> "OrganisationSettings":

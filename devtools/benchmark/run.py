@@ -12,10 +12,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from commissioning.models import Agreement, MonitoringReturn, Provider
-from decisions.models import Decision, PublishedDocument
 from devtools.bulk import BASE_COUNTS
-from funding.models import Allocation, FinancialYear, FundingStream
+from devtools.bulk.checks import data_counts
 from pcc_grants.models import User
 
 from .common import IMPORT_ROWS_PER_SECOND, PAGE_MS, PAGE_QUERIES, PDF_RATIO, TIMED_KINDS
@@ -38,19 +36,6 @@ class Results:
     decision_pdf: dict | None = None
     report_pdf: dict | None = None
     import_allocations: dict | None = None
-
-
-def data_counts() -> dict:
-    return {
-        "financial years": FinancialYear.objects.count(),
-        "funding streams": FundingStream.objects.count(),
-        "providers": Provider.objects.count(),
-        "allocations": Allocation.objects.count(),
-        "agreements": Agreement.objects.count(),
-        "monitoring returns": MonitoringReturn.objects.count(),
-        "decision records": Decision.objects.count(),
-        "published with stored PDF": PublishedDocument.objects.count(),
-    }
 
 
 def run(

@@ -153,3 +153,17 @@ def data_checksum() -> str:
         )
     )
     return digest.hexdigest()
+
+
+def data_counts() -> dict:
+    """How many of each kind of record the database holds."""
+    return {
+        "financial years": FinancialYear.objects.count(),
+        "funding streams": FundingStream.objects.count(),
+        "providers": Provider.objects.count(),
+        "allocations": Allocation.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "monitoring returns": MonitoringReturn.objects.count(),
+        "decision records": Decision.objects.count(),
+        "published with stored PDF": PublishedDocument.objects.count(),
+    }

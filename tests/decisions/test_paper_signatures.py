@@ -165,3 +165,32 @@ def test_the_organisation_settings_say_who_may_record(
     )
     assert response.status_code == 302
     assert SignOff.objects.get().recorded_by == people["cfo"]
+
+
+def test_a_script_cannot_record_a_signer_without_the_steps_role(submitted, people, password):
+    """The form offers only the step's role holders; the table refuses anyone else on
+    every path, a script's included."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from decisions import services
+    from decisions.signing import PaperSignature
+
+    panel = people["panel"]
+    with pytest.raises(ValidationError) as refused:
+        services.decision_transition(
+            decision=submitted,
+            by=people["monitoring_officer"],
+            action="officer_approve",
+            password=password,
+            paper=PaperSignature(
+                name="", title="", signed_on=date(2016, 8, 10), scan=scan(), signer=panel
+            ),
+        )
+    assert refused.value.messages == [
+        workflow.PAPER_SIGNER_WITHOUT_ROLE.format(
+            name=panel, roles="Chief Executive or Chief Finance Officer"
+        )
+    ]
+    assert not SignOff.objects.exists()
