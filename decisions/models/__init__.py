@@ -1,0 +1,68 @@
+"""The decision records' models, in three modules: the record (``records``), its
+signatures and audit trail (``signatures``), and its publication (``published``)."""
+
+from .published import (
+    Exemption,
+    PublicationChoice,
+    PublicationDecision,
+    PublicationPart,
+    PublishedDocument,
+    PublishedSnapshot,
+    attachment_label,
+    section_key,
+)
+from .records import (
+    CONTENT_FIELDS,
+    FROZEN_WHEN_PUBLISHED,
+    IMPLICATIONS,
+    Decision,
+    DecisionAttachment,
+    DecisionCategory,
+    DecisionQuerySet,
+    DecisionStatus,
+    FundingLine,
+    ReferenceCounter,
+    _attachment_path,
+    reference_slug,
+)
+from .signatures import (
+    CommentKind,
+    DecisionComment,
+    DecisionEvent,
+    SignOff,
+    SignOffOutcome,
+    SignOffQuerySet,
+    SignOffStep,
+    _scan_path,
+)
+
+__all__ = [
+    "CONTENT_FIELDS",
+    "FROZEN_WHEN_PUBLISHED",
+    "IMPLICATIONS",
+    "CommentKind",
+    "Decision",
+    "DecisionAttachment",
+    "DecisionCategory",
+    "DecisionComment",
+    "DecisionEvent",
+    "DecisionQuerySet",
+    "DecisionStatus",
+    "Exemption",
+    "FundingLine",
+    "PublicationChoice",
+    "PublicationDecision",
+    "PublicationPart",
+    "PublishedDocument",
+    "PublishedSnapshot",
+    "ReferenceCounter",
+    "SignOff",
+    "SignOffOutcome",
+    "SignOffQuerySet",
+    "SignOffStep",
+    "_attachment_path",
+    "_scan_path",
+    "reference_slug",
+    "attachment_label",
+    "section_key",
+]
