@@ -6,53 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0009_append_only_triggers'),
+        ("decisions", "0009_append_only_triggers"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='signoff',
-            name='signoff_only_voided',
+            model_name="signoff",
+            name="signoff_only_voided",
         ),
         migrations.AddField(
-            model_name='publisheddocument',
-            name='sealed',
-            field=models.BooleanField(default=False, help_text="The file carries the organisation's PAdES seal."),
+            model_name="publisheddocument",
+            name="sealed",
+            field=models.BooleanField(
+                default=False, help_text="The file carries the organisation's PAdES seal."
+            ),
         ),
         migrations.AddField(
-            model_name='publisheddocument',
-            name='sealed_copy',
-            field=models.FileField(blank=True, max_length=200, upload_to='published/'),
+            model_name="publisheddocument",
+            name="sealed_copy",
+            field=models.FileField(blank=True, max_length=200, upload_to="published/"),
         ),
         migrations.AddField(
-            model_name='publisheddocument',
-            name='sealed_copy_at',
+            model_name="publisheddocument",
+            name="sealed_copy_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='publisheddocument',
-            name='sealed_copy_sha256',
+            model_name="publisheddocument",
+            name="sealed_copy_sha256",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='publisheddocument',
-            name='sealed_copy_size',
+            model_name="publisheddocument",
+            name="sealed_copy_size",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='signoff',
-            name='factor',
-            field=models.CharField(choices=[('password', 'Password'), ('password_totp', 'Password and authenticator app code'), ('password_recovery', 'Password and recovery code'), ('password_passkey', 'Password and passkey'), ('totp', 'Authenticator app code'), ('recovery', 'Recovery code'), ('passkey', 'Passkey')], default='password', help_text='What the signer (on paper, the officer recording it) gave to sign.', max_length=20, verbose_name='signed with'),
+            model_name="signoff",
+            name="factor",
+            field=models.CharField(
+                choices=[
+                    ("password", "Password"),
+                    ("password_totp", "Password and authenticator app code"),
+                    ("password_recovery", "Password and recovery code"),
+                    ("password_passkey", "Password and passkey"),
+                    ("totp", "Authenticator app code"),
+                    ("recovery", "Recovery code"),
+                    ("passkey", "Passkey"),
+                ],
+                default="password",
+                help_text="What the signer (on paper, the officer recording it) gave to sign.",
+                max_length=20,
+                verbose_name="signed with",
+            ),
         ),
         migrations.AlterField(
-            model_name='publisheddocument',
-            name='sha256',
+            model_name="publisheddocument",
+            name="sha256",
             field=models.CharField(db_index=True, max_length=64),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoff',
-            trigger=pgtrigger.compiler.Trigger(name='signoff_only_voided', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."comment" IS DISTINCT FROM (NEW."comment") OR OLD."content_hash" IS DISTINCT FROM (NEW."content_hash") OR OLD."decision_id" IS DISTINCT FROM (NEW."decision_id") OR OLD."factor" IS DISTINCT FROM (NEW."factor") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."on_paper" IS DISTINCT FROM (NEW."on_paper") OR OLD."outcome" IS DISTINCT FROM (NEW."outcome") OR OLD."recorded_by_id" IS DISTINCT FROM (NEW."recorded_by_id") OR OLD."role" IS DISTINCT FROM (NEW."role") OR OLD."scan" IS DISTINCT FROM (NEW."scan") OR OLD."signed_at" IS DISTINCT FROM (NEW."signed_at") OR OLD."signer_id" IS DISTINCT FROM (NEW."signer_id") OR OLD."statement" IS DISTINCT FROM (NEW."statement") OR OLD."step" IS DISTINCT FROM (NEW."step") OR OLD."stored_name" IS DISTINCT FROM (NEW."stored_name") OR OLD."title" IS DISTINCT FROM (NEW."title"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='faf57447ff411a40c0b522d8d7b10cb277f1ba45', operation='UPDATE', pgid='pgtrigger_signoff_only_voided_3b1f0', table='decisions_signoff', when='BEFORE')),
+            model_name="signoff",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signoff_only_voided",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."comment" IS DISTINCT FROM (NEW."comment") OR OLD."content_hash" IS DISTINCT FROM (NEW."content_hash") OR OLD."decision_id" IS DISTINCT FROM (NEW."decision_id") OR OLD."factor" IS DISTINCT FROM (NEW."factor") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."on_paper" IS DISTINCT FROM (NEW."on_paper") OR OLD."outcome" IS DISTINCT FROM (NEW."outcome") OR OLD."recorded_by_id" IS DISTINCT FROM (NEW."recorded_by_id") OR OLD."role" IS DISTINCT FROM (NEW."role") OR OLD."scan" IS DISTINCT FROM (NEW."scan") OR OLD."signed_at" IS DISTINCT FROM (NEW."signed_at") OR OLD."signer_id" IS DISTINCT FROM (NEW."signer_id") OR OLD."statement" IS DISTINCT FROM (NEW."statement") OR OLD."step" IS DISTINCT FROM (NEW."step") OR OLD."stored_name" IS DISTINCT FROM (NEW."stored_name") OR OLD."title" IS DISTINCT FROM (NEW."title"))',
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
+                    hash="faf57447ff411a40c0b522d8d7b10cb277f1ba45",
+                    operation="UPDATE",
+                    pgid="pgtrigger_signoff_only_voided_3b1f0",
+                    table="decisions_signoff",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
