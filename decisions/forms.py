@@ -8,7 +8,7 @@ from pcc_grants.forms import (
     bound_input,
     bounded_formset_factory,
 )
-from pcc_grants.models import User
+from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import STAFF_ROLES
 from pcc_grants.uploads import check_upload
@@ -138,7 +138,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.transition = transition
         if transition.signed:
-            self.fields["password"] = password_field()
+            add_signing_fields(self)
         self.fields["comment"] = forms.CharField(
             label="Reason" if transition.comment_required else "Comment (optional)",
             widget=forms.Textarea(attrs={"rows": 3}),
@@ -147,12 +147,39 @@ class ActionForm(forms.Form):
         bound_input(self)
 
 
-def password_field() -> forms.CharField:
+def password_field(label: str = "Your password, to sign") -> forms.CharField:
     return forms.CharField(
-        label="Your password, to sign",
+        label=label,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Signing asks for your password again, as a wet signature needs your hand.",
+        strip=False,
     )
+
+
+def code_field(label: str = "Code from your authenticator app") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+        help_text="The 6-digit code your app shows now, or a recovery code; or use your "
+        "passkey below instead.",
+    )
+
+
+def add_signing_fields(form: forms.Form, *, password_label: str = "Your password, to sign"):  # noqa: S107  # nosec B107
+    """What a signature asks for: the password (unless the organisation settings sign
+    with a second factor alone) and a second factor."""
+    if OrganisationSettings.load().signature_needs_password:
+        form.fields["password"] = password_field(password_label)
+    form.fields["code"] = code_field()
 
 
 SECTION_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")
@@ -227,7 +254,7 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password"] = password_field()
+        add_signing_fields(self)
 
 
 SIGNER_NEEDED = "Choose who signed, or give the name and title of a signer with no account."
@@ -254,14 +281,10 @@ class PaperSignatureForm(BoundedInputMixin, forms.Form):
     comment = forms.CharField(
         label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    password = forms.CharField(
-        label="Your password, to record it",
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        strip=False,
-    )
 
     def __init__(self, transition, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        add_signing_fields(self, password_label="Your password, to record it")  # noqa: S106  # nosec B106
         self.fields["signer"].queryset = (
             User.objects.filter(
                 is_active=True, groups__name__in=[role.value for role in transition.roles]

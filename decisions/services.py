@@ -222,6 +222,7 @@ def decision_transition(
     by,
     action: str,
     password: str = "",
+    code: str = "",
     comment: str = "",
     publication: dict | None = None,
     paper: PaperSignature | None = None,
@@ -229,11 +230,11 @@ def decision_transition(
 ) -> Decision:
     """Perform one transition of the workflow table, or nothing.
 
-    Signed steps re-ask the signer's password (or record a paper signature, by an
-    officer authorised to record one, who gives their own password) and keep the
-    SHA-256 of the content signed;
-    the password is checked before the transaction, so that the sign-in throttle
-    keeps count of a wrong one (``request``, from a page, gives it the address).
+    Signed steps re-ask the signer's password and a second factor (``code``, or a
+    passkey just used) (or record a paper signature, by an officer authorised to record
+    one, who gives their own) and keep the SHA-256 of the content signed and what it
+    was signed with; the credentials are checked before the transaction, so that the
+    sign-in throttle keeps count of a wrong one (``request``, from a page, gives it the address).
     What each step does is its row of the table (``workflow``); every step leaves an
     audit event and tells whoever may act next.
     """
@@ -251,8 +252,12 @@ def decision_transition(
         verdict = workflow.check(transition, Decision.objects.get(pk=decision.pk), by, mode=mode)
         if not verdict:
             raise ValidationError(verdict.reason, code="not_allowed")
-        # Online the signer's password; on paper the recording officer's.
-        attempt.given["authenticated"] = workflow.step_up(by, password, request)
+        # Online the signer's password and second factor; on paper the recording
+        # officer's.
+        attempt.given["factor"] = workflow.step_up(
+            by, password=password, code=code, request=request
+        )
+        attempt.given["authenticated"] = True
     return _perform(transition, decision, attempt)
 
 

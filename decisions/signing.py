@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.roles import Role, has_role
+from pcc_grants.signing_factors import SigningFactor
 from pcc_grants.uploads import check_upload
 
 from . import clock
@@ -51,7 +52,14 @@ def signature_statement(step: str, settings: OrganisationSettings | None = None)
 
 
 def signoff_for(
-    decision: Decision, *, step: str, outcome: str, by, comment: str, paper: PaperSignature | None
+    decision: Decision,
+    *,
+    step: str,
+    outcome: str,
+    by,
+    comment: str,
+    paper: PaperSignature | None,
+    factor: str = "",
 ) -> SignOff:
     """The signature of ``step`` as it would be recorded now, not yet saved: ``sign``
     saves it; the publication preview shows it before it is made."""
@@ -80,16 +88,31 @@ def signoff_for(
         content_hash=content_hash(decision),
         on_paper=paper is not None,
         recorded_by=by,
+        factor=factor or SigningFactor.PASSWORD,
     )
 
 
 def sign(
-    decision: Decision, *, step: str, outcome: str, by, comment: str, paper: PaperSignature | None
+    decision: Decision,
+    *,
+    step: str,
+    outcome: str,
+    by,
+    comment: str,
+    paper: PaperSignature | None,
+    factor: str,
 ) -> SignOff:
-    """Record the signature of ``step``, with the SHA-256 of the content signed. On
-    paper, ``by`` is the officer who records it and the scan is kept."""
+    """Record the signature of ``step``, with the SHA-256 of the content signed and
+    what it was made with (``factor``). On paper, ``by`` is the officer who records it
+    and the scan is kept."""
     signoff = signoff_for(
-        decision, step=step, outcome=outcome, by=by, comment=comment, paper=paper
+        decision,
+        step=step,
+        outcome=outcome,
+        by=by,
+        comment=comment,
+        paper=paper,
+        factor=factor,
     )
     if paper:
         checked = check_upload(paper.scan)

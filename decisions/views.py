@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from pcc_grants import two_factor
 from pcc_grants.forms import add_service_errors
 from pcc_grants.money import parse_money
 from pcc_grants.pagination import page_of
@@ -271,6 +272,7 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 by=request.user,
                 action=action,
                 password=form.cleaned_data.get("password", ""),
+                code=form.cleaned_data.get("code", ""),
                 comment=form.cleaned_data["comment"],
                 request=request,
             )
@@ -287,8 +289,19 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "transition": transition,
             "form": form,
             "statement": signature_statement(transition.step) if transition.signed else "",
+            **_passkey_context(request, transition),
         },
     )
+
+
+def _passkey_context(request: HttpRequest, transition) -> dict:
+    """Whether the signing page offers a passkey, and whether one was just used."""
+    if not transition.signed:
+        return {}
+    return {
+        "has_passkey": two_factor.has_passkey(request.user),
+        "passkey_ready": two_factor.passkey_ready(request, request.user),
+    }
 
 
 # The publication decision: choices, the public version previewed, then signed -------------
@@ -321,7 +334,8 @@ def _publication_decide(request: HttpRequest, decision: Decision) -> HttpRespons
                 decision=decision,
                 by=request.user,
                 action=transition.name,
-                password=sign_form.cleaned_data["password"],
+                password=sign_form.cleaned_data.get("password", ""),
+                code=sign_form.cleaned_data.get("code", ""),
                 comment=form.cleaned_data["comment"],
                 publication=form.publication(),
                 request=request,
@@ -415,7 +429,8 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 by=request.user,
                 action=action,
                 comment=data["comment"],
-                password=data["password"],
+                password=data.get("password", ""),
+                code=data.get("code", ""),
                 paper=PaperSignature(
                     name=data["name"].strip(),
                     title=data["title"].strip(),

@@ -16,8 +16,10 @@ from django.http import HttpRequest
 
 from funding import services as funding_services
 from funding.models import Allocation, AllocationStatus
+from pcc_grants import two_factor
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.roles import DECISION_MAKERS, Role, user_roles
+from pcc_grants.signing_factors import SigningFactor
 from pcc_grants.transitions import Attempt, Check, Transition, Workflow
 
 from . import clock, publication, signing
@@ -191,25 +193,29 @@ def signature_authenticated(decision: Decision, attempt: Attempt) -> None:
         raise ValidationError({"password": [WRONG_PASSWORD]})
 
 
-def step_up(user, password: str, request: HttpRequest | None) -> bool:
-    """Re-ask the signer's password through ``authenticate()`` with the request, so the
-    sign-in throttle counts a wrong one against the same limit as a failed sign-in,
-    and once the limit is reached signing pauses as sign-in does. Called outside the
-    signing transaction, so that a failure is counted even though nothing is signed."""
-    request = request or _request_from_no_browser()
-    signer = authenticate(request, username=user.get_username(), password=password or "")
-    if getattr(request, "axes_locked_out", False):
-        raise ValidationError({"password": [SIGNING_PAUSED]})
-    if signer is None or signer.pk != user.pk:
-        raise ValidationError({"password": [WRONG_PASSWORD]})
-    return True
-
-
-def _request_from_no_browser() -> HttpRequest:
-    """A signature made from a command or a script is counted as from this machine."""
-    request = HttpRequest()
-    request.META["REMOTE_ADDR"] = "127.0.0.1"
-    return request
+def step_up(user, *, password: str, code: str, request: HttpRequest | None) -> SigningFactor:
+    """Re-ask the signer: their password (unless the organisation settings sign with
+    a second factor alone) through ``authenticate()`` with the request, so the sign-in
+    throttle counts a wrong one against the same limit as a failed sign-in; then a
+    current second factor (a code, or a passkey just used on the page), a wrong code
+    counted the same way. Once the limit is reached signing pauses as sign-in does.
+    Called outside the signing transaction, so that a failure is counted even though
+    nothing is signed. Returns what the signature was made with."""
+    request = request or two_factor.no_browser_request()
+    with_password = OrganisationSettings.load().signature_needs_password
+    if with_password:
+        signer = authenticate(request, username=user.get_username(), password=password or "")
+        if getattr(request, "axes_locked_out", False):
+            raise ValidationError({"password": [SIGNING_PAUSED]})
+        if signer is None or signer.pk != user.pk:
+            raise ValidationError({"password": [WRONG_PASSWORD]})
+    passkey = two_factor.passkey_just_used(request, user)
+    if passkey is not None:
+        return passkey.signing_factor(with_password=with_password)
+    if not two_factor.has_device(user):
+        raise ValidationError({"code": [two_factor.NO_DEVICE]}, code="no_device")
+    verified = two_factor.verify_code(user, code, request)
+    return verified.signing_factor(with_password=with_password)
 
 
 def reason_given(decision: Decision, attempt: Attempt) -> None:
@@ -280,6 +286,7 @@ def sign(decision: Decision, attempt: Attempt) -> None:
         by=attempt.by,
         comment=attempt.comment,
         paper=attempt.given.get("paper"),
+        factor=attempt.given["factor"],
     )
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import OrganisationSettings, User
 from .money import MoneyFormField
-from .roles import DELEGABLE_APPROVERS, PAPER_RECORDER_CHOICES
+from .roles import DELEGABLE_APPROVERS, PAPER_RECORDER_CHOICES, TWO_FACTOR_ROLE_CHOICES
 
 
 @admin.register(User)
@@ -54,6 +54,7 @@ ORGANISATION_FIELDSETS = (
         },
     ),
     ("Signatures made on paper", {"fields": ("paper_recorder_roles",)}),
+    ("Two-factor authentication", {"fields": ("two_factor_roles", "signing_credentials")}),
 )
 
 
@@ -80,6 +81,11 @@ class OrganisationSettingsForm(forms.ModelForm):
         "Roles that may record a signature made on paper",
         PAPER_RECORDER_CHOICES,
         "paper_recorder_roles",
+    )
+    two_factor_roles = _roles_field(
+        "Roles that must use two-factor authentication",
+        TWO_FACTOR_ROLE_CHOICES,
+        "two_factor_roles",
     )
     delegated_approval_limit = MoneyFormField(
         label="Largest direct approval",

@@ -9,7 +9,14 @@ from django.db import models
 from django.urls import reverse
 
 from .money import MAX_DIGITS
-from .roles import DELEGABLE_APPROVERS, PAPER_RECORDER_CHOICES, PAPER_RECORDERS, Role
+from .roles import (
+    DELEGABLE_APPROVERS,
+    PAPER_RECORDER_CHOICES,
+    PAPER_RECORDERS,
+    SIGNING_ROLES,
+    TWO_FACTOR_ROLE_CHOICES,
+    Role,
+)
 
 REFERENCE_FIELDS = {"seq", "year", "yy"}
 NOT_A_DELEGABLE_ROLE = "Choose among: {roles}."
@@ -70,6 +77,20 @@ def default_paper_recorder_roles() -> list[str]:
 def validate_paper_recorder_roles(value) -> None:
     """The roles that may record a signature made on paper."""
     _validate_roles(value, PAPER_RECORDER_CHOICES)
+
+
+def default_two_factor_roles() -> list[str]:
+    """The roles that sign use two factors at sign-in."""
+    return sorted(role.value for role in SIGNING_ROLES)
+
+
+def validate_two_factor_roles(value) -> None:
+    _validate_roles(value, TWO_FACTOR_ROLE_CHOICES)
+
+
+class SigningCredentials(models.TextChoices):
+    PASSWORD_AND_CODE = "password_and_code", "Password and a second factor"
+    CODE = "code", "A second factor instead of the password"
 
 
 class User(AbstractUser):
@@ -179,6 +200,23 @@ class OrganisationSettings(models.Model):
         "made online.",
     )
 
+    # Two-factor authentication: who must use it at sign-in, and what a signature asks.
+    two_factor_roles = models.JSONField(
+        "roles that must use two-factor authentication",
+        default=default_two_factor_roles,
+        blank=True,
+        validators=[validate_two_factor_roles],
+        help_text="At sign-in, users holding one of these roles are sent to set up an "
+        "authenticator app or a passkey until they have one. Every signature asks for a "
+        "second factor whatever is ticked here.",
+    )
+    signing_credentials = models.CharField(
+        "a signature asks for",
+        max_length=20,
+        choices=SigningCredentials.choices,
+        default=SigningCredentials.PASSWORD_AND_CODE,
+    )
+
     class Meta:
         verbose_name = "organisation settings"
         verbose_name_plural = "organisation settings"
@@ -202,6 +240,15 @@ class OrganisationSettings(models.Model):
     def paper_recorders(self) -> frozenset[Role]:
         """The roles that may record a signature made on paper, as the settings say."""
         return _roles_named(self.paper_recorder_roles, PAPER_RECORDER_CHOICES)
+
+    @property
+    def two_factor_required(self) -> frozenset[Role]:
+        """The roles that must use two-factor authentication, as the settings say."""
+        return _roles_named(self.two_factor_roles, TWO_FACTOR_ROLE_CHOICES)
+
+    @property
+    def signature_needs_password(self) -> bool:
+        return self.signing_credentials == SigningCredentials.PASSWORD_AND_CODE
 
     @classmethod
     def load(cls) -> "OrganisationSettings":

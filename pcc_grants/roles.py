@@ -51,6 +51,19 @@ PAPER_RECORDER_CHOICES = (
 # neither is offered.
 DELEGABLE_APPROVERS = (Role.CHIEF_FINANCE_OFFICER, Role.CHIEF_EXECUTIVE, Role.COMMISSIONER)
 
+# The roles that sign: officer approval, the decision, the publication decision, and the
+# recording of a signature made on paper. A new organisation asks them to use two
+# factors at sign-in; every role may be asked to.
+SIGNING_ROLES = frozenset(
+    {
+        Role.CHIEF_FINANCE_OFFICER,
+        Role.CHIEF_EXECUTIVE,
+        Role.MONITORING_OFFICER,
+        Role.COMMISSIONER,
+    }
+)
+TWO_FACTOR_ROLE_CHOICES = tuple(Role)
+
 
 def user_roles(user) -> frozenset[Role]:
     """The roles a user holds, read once per request and kept on the user."""

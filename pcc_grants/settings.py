@@ -8,6 +8,7 @@ SQLite database in the project). Production secrets have no default: with
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -59,8 +60,13 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "pgtrigger",
     "pcc_grants",
+    "accounts",
     "funding",
     "commissioning",
     "decisions",
@@ -77,6 +83,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Marks the user verified by a second factor in this session; then sends a user
+    # who has one, not yet verified, to give it, and one whose role must have one to
+    # set it up.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,7 +225,10 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A success clears the count only once the sign-in is complete: after the second
+# factor for a user who has one (accounts.signals), so that signing in with a known
+# password does not wipe the count of wrong codes.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
@@ -222,6 +236,20 @@ AXES_VERBOSE = False
 # proxies (pcc_grants/clients.py); by default, from the socket alone.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "pcc_grants.clients.client_ip"
+
+# Two-factor authentication (django-otp). The authenticator apps' codes are named for
+# the organisation; passkeys (WebAuthn) belong to the site's host name (in development
+# http://localhost:8000: browsers offer passkeys on localhost but not on 127.0.0.1).
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "PCC Grants")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID") or (
+    urlsplit(SITE_URL).hostname if not DEBUG else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS") or (
+    [SITE_URL] if not DEBUG else ["http://localhost:8000"]
+)
+# Passkeys are a second factor here, never a way to sign in without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Uploads: the upload handlers stream anything larger to disk; the per-field
 # limits are enforced by the upload validators.

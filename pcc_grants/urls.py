@@ -21,6 +21,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/passkeys/", include(("accounts.urls_passkeys", "otp_webauthn"))),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),

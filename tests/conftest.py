@@ -5,7 +5,23 @@ import pytest
 from decisions import services
 from pcc_grants.roles import Role
 
-from .factories import ALL_PUBLISHED, PASSWORD, OrganisationSettingsFactory, UserFactory
+from .factories import (
+    ALL_PUBLISHED,
+    PASSWORD,
+    OrganisationSettingsFactory,
+    UserFactory,
+    signing_code,
+)
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_without_two_factor(monkeypatch):
+    """Pages are reached as signed in (``force_login``): no role is sent to set up a
+    second factor unless a test says so (tests/accounts sets the roles). Every
+    signature still asks for a second factor (``signing_code``)."""
+    from pcc_grants.models import OrganisationSettings
+
+    monkeypatch.setattr(OrganisationSettings._meta.get_field("two_factor_roles"), "default", list)
 
 
 @pytest.fixture
@@ -100,7 +116,12 @@ def advance(people, password):
         for stage in order[start : order.index(status) + 1]:
             for who, action, extra in steps[stage]:
                 decision = decision_transition(
-                    decision=decision, by=people[who], action=action, password=password, **extra
+                    decision=decision,
+                    by=people[who],
+                    action=action,
+                    password=password,
+                    code=signing_code(people[who], action),
+                    **extra,
                 )
             if stage == "awaiting_officer_approval":
                 # Comments first: officer approval waits for the advice the

@@ -106,3 +106,19 @@ ALL_PUBLISHED = {
         "allocations",
     )
 }
+
+
+def signing_code(user, action: str | None = None) -> str:
+    """A second factor for one signature: a single-use code, used up as it signs. With
+    ``action``, none for a step that is not signed (it would be left unused)."""
+    from decisions.workflow import TRANSITIONS
+    from devtools.demo.second_factors import one_time_code
+
+    if action is not None and not TRANSITIONS[action].signed:
+        return ""
+    return one_time_code(user)
+
+
+def client_code(client) -> str:
+    """A single-use code for the user a test client is signed in as."""
+    return signing_code(User.objects.get(pk=client.session["_auth_user_id"]))

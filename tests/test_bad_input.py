@@ -59,6 +59,7 @@ from .factories import (
     FundingStreamFactory,
     OrganisationSettingsFactory,
     UserFactory,
+    client_code,
 )
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +292,7 @@ def paper_data(w: World) -> dict:
         "scan": SimpleUploadedFile("signed.pdf", files.PDF),
         "comment": "",
         "password": PASSWORD,  # the recording officer's own
+        "code": client_code(w.client),
     }
 
 

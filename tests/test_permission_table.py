@@ -65,6 +65,7 @@ from .factories import (
     OrganisationSettingsFactory,
     ProviderFactory,
     UserFactory,
+    signing_code,
 )
 from .url_walker import Endpoint, iter_endpoints
 
@@ -103,6 +104,26 @@ TABLE = {
     "/accounts/logout/":                                    "L   405 405 405 405 405 405 405 405",
     "/accounts/password/change/":                           "L   200 200 200 200 200 200 200 200",
     "/accounts/password/change/done/":                      "L   200 200 200 200 200 200 200 200",
+    # Two-factor authentication: each person's own (docs/accounts.md)
+    "/accounts/two-factor/":                                "L   200 200 200 200 200 200 200 200",
+    "/accounts/two-factor/authenticator/":                  "L   200 200 200 200 200 200 200 200",
+    # new recovery codes are a POST; the page after shows them once, or goes back
+    "/accounts/two-factor/recovery-codes/":
+        ("L   >   >   >   >   >   >   >   >", "/accounts/two-factor/"),
+    "/accounts/two-factor/authenticator/{totp}/remove/":    "L   405 405 405 405 405 405 405 405",
+    # the code page, for who has a second factor to give; the others go on
+    "/accounts/login/code/":
+        ("L   >   >   >   >   >   >   >   >", "/"),
+    # an administrator's reset of someone else's second factors
+    "/accounts/two-factor/reset/{officer}/":                "A   A   A   A   A   A   A   A   200",
+    # passkey ceremonies (django-otp-webauthn): JSON, POST only. Adding a passkey asks
+    # first for a session verified by any device the user has: the signers of this
+    # world hold one (their used-up signing codes), so it refuses them before the method
+    "/accounts/passkeys/registration/begin/":               "L   405 405 403 403 403 405 405 405",
+    "/accounts/passkeys/registration/complete/":            "L   405 405 403 403 403 405 405 405",
+    "/accounts/passkeys/authentication/begin/":             "L   405 405 405 405 405 405 405 405",
+    "/accounts/passkeys/authentication/complete/":          "L   405 405 405 405 405 405 405 405",
+    "/accounts/passkeys/jsi18n/":                           "L   200 200 200 200 200 200 200 200",
     # Funding streams and allocations (docs/funding.md, "Who may do what")
     "/funding/":                                            "L   200 200 200 200 200 403 403 200",
     "/funding/streams/new/":                                "L   200 200 403 403 403 403 403 403",
@@ -178,7 +199,7 @@ TABLE = {
 READ_ONLY_MODELS = (
     "funding_financialyear|funding_fundingstream|funding_allocation|commissioning_provider|"
     "commissioning_agreement|commissioning_agreementdocument|commissioning_monitoringreturn|"
-    "decisions_decision|decisions_signoff|decisions_decisionevent"
+    "decisions_decision|decisions_signoff|decisions_decisionevent|accounts_securityevent"
 )
 ADMIN_RULES = [
     #  rule: a regular expression matching whole names      anon off cfo ce  mo  pcc pnl rev adm
@@ -404,7 +425,12 @@ def _decision(officer, title: str, allocations=()) -> Decision:
 def _advance(decision: Decision, steps) -> Decision:
     for user, action, extra in steps:
         decision = decision_services.decision_transition(
-            decision=decision, by=user, action=action, password=PASSWORD, **extra
+            decision=decision,
+            by=user,
+            action=action,
+            password=PASSWORD,
+            code=signing_code(user, action),
+            **extra,
         )
     return decision
 
@@ -530,6 +556,18 @@ def _build_world() -> World:
         decision_content_type=ContentType.objects.get_for_model(Decision).pk,
     )
     ids["return"] = monitoring_return.pk
+
+    # Someone outside the columns with a second factor, and the history it left.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import SecurityEvent
+
+    holder = UserFactory(username="holder", roles=[Role.OFFICER])
+    ids["totp"] = TOTPDevice.objects.create(user=holder, name="Phone", confirmed=True).pk
+    ids["officer"] = officer.pk
+    SecurityEvent.objects.create(
+        user=holder, action="authenticator_added", by=holder, by_name=str(holder)
+    )
 
     if apps.is_installed("axes"):  # sign-in throttling records, for their admin pages
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog

@@ -41,8 +41,15 @@ NOT_BENCHED = {
     "decisions:publication_preview_pdf": "POST only; a PDF rendered as the public PDF is",
     "reports:commissioning_pdf": "timed as the commissioning report PDF",
     "reports:narrative": "POST only",
+    "accounts:two_factor": "one person's own devices: nothing on it grows with the data",
+    "accounts:authenticator": "one person's QR code: nothing on it grows with the data",
+    "accounts:recovery_codes": "shown once after a POST",
+    "accounts:device_remove": "POST only",
+    "accounts:verify": "the sign-in code form: nothing on it grows with the data",
+    "accounts:reset": "an administrator's form for one person",
 }
-NOT_BENCHED_PREFIXES = ("admin:",)
+# The admin, and the passkey ceremonies (JSON, POST only, one person's keys).
+NOT_BENCHED_PREFIXES = ("admin:", "otp_webauthn:")
 
 
 @dataclass(frozen=True)

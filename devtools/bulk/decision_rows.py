@@ -26,6 +26,7 @@ from decisions.models import (
     SignOff,
     reference_slug,
 )
+from devtools.demo.second_factors import one_time_code
 from funding.models import Allocation
 from pcc_grants.models import OrganisationSettings, User
 
@@ -217,6 +218,7 @@ class DecisionWriter(WriterBase):
                         by=actor,
                         action=step.action,
                         password=self.password,
+                        code=one_time_code(actor) if _signed(step.action) else "",
                         comment=step.comment,
                         publication=planned.publication
                         if step.action == "decide_publication"
@@ -282,3 +284,7 @@ def _records_with_content(pks: list[int], chunk: int = 500) -> Iterator[Decision
                 Prefetch("allocations", queryset=Allocation.objects.select_related("recipient")),
             )
         )
+
+
+def _signed(action: str) -> bool:
+    return workflow.TRANSITIONS[action].signed

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from decisions.models import Decision
 
+from ..factories import signing_code
 from ..triggers import triggers_dropped
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,7 @@ def test_a_publication_that_fails_after_writing_its_pdf_leaves_no_file(
             by=people["monitoring_officer"],
             action="decide_publication",
             password=password,
+            code=signing_code(people["monitoring_officer"]),
             publication=ALL_PUBLISHED,
         )
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.APPROVED

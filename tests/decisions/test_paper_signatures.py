@@ -12,6 +12,8 @@ from decisions import workflow
 from decisions.models import Decision, DecisionStatus, SignOff
 from pcc_grants.roles import Role
 
+from ..factories import client_code, signing_code
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,7 +24,14 @@ def scan():
 def record_on_paper(client, decision, action, **fields):
     return client.post(
         f"/staff/decisions/{decision.pk}/paper/{action}/",
-        {"signed_on": "2016-08-10", "scan": scan(), "title": "", "name": "", **fields},
+        {
+            "signed_on": "2016-08-10",
+            "scan": scan(),
+            "title": "",
+            "name": "",
+            "code": client_code(client),
+            **fields,
+        },
     )
 
 
@@ -184,6 +193,7 @@ def test_a_script_cannot_record_a_signer_without_the_steps_role(submitted, peopl
             by=people["monitoring_officer"],
             action="officer_approve",
             password=password,
+            code=signing_code(people["monitoring_officer"]),
             paper=PaperSignature(
                 name="", title="", signed_on=date(2016, 8, 10), scan=scan(), signer=panel
             ),

@@ -19,7 +19,7 @@ from decisions.models import (
     PublishedSnapshot,
 )
 
-from ..factories import ALL_PUBLISHED
+from ..factories import ALL_PUBLISHED, signing_code
 from ..triggers import triggers_dropped
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,7 @@ def publish(decision, people, password, choices):
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         publication=choices,
     )
 

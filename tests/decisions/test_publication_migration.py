@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from decisions import services
 from decisions.models import PublicationDecision, PublishedSnapshot
 
-from ..factories import ALL_PUBLISHED
+from ..factories import ALL_PUBLISHED, signing_code
 from ..triggers import triggers_dropped
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,6 +65,7 @@ def decided_before(settings, tmp_path, draft, people, advance, password):
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         publication=dict(ALL_PUBLISHED, **{f"attachment_{attachment.pk}": {"choice": "publish"}}),
     )
     other = services.decision_create(
@@ -80,6 +81,7 @@ def decided_before(settings, tmp_path, draft, people, advance, password):
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         publication=dict(
             ALL_PUBLISHED,
             record={"choice": "withhold", "exemption": "s31", "public_interest": "Crime."},

@@ -27,7 +27,7 @@ from decisions.models import (
 )
 from decisions.views import PUBLISHED
 
-from ..factories import ALL_PUBLISHED
+from ..factories import ALL_PUBLISHED, client_code, signing_code
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +69,7 @@ def decide(decision, people, password, choices, comment=""):
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         comment=comment,
         publication=choices,
     )
@@ -339,7 +340,11 @@ def test_confirming_with_the_password_publishes_exactly_what_was_previewed(
     assert "Check the public version" in wrong.content.decode()
     assert nothing_stored(approved, media)
 
-    done = mo_client.post(url, {**data, "confirm": "1", "password": password}, follow=True)
+    done = mo_client.post(
+        url,
+        {**data, "confirm": "1", "password": password, "code": client_code(mo_client)},
+        follow=True,
+    )
     assert PUBLISHED in done.content.decode()
     snapshot = PublishedSnapshot.objects.get(decision=approved)
     published = snapshot.content

@@ -27,7 +27,13 @@ from decisions.models import (
 )
 from funding.models import Allocation
 
-from ..factories import ALL_PUBLISHED, AllocationFactory, FundingStreamFactory, ProviderFactory
+from ..factories import (
+    ALL_PUBLISHED,
+    AllocationFactory,
+    FundingStreamFactory,
+    ProviderFactory,
+    signing_code,
+)
 from ..triggers import triggers_dropped
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +164,7 @@ def test_a_publication_choice_changed_behind_the_app_is_named(client, draft, peo
         by=people["monitoring_officer"],
         action="decide_publication",
         password="correct horse battery staple",
+        code=signing_code(people["monitoring_officer"]),
         publication=dict(
             ALL_PUBLISHED,
             supporting_information={
@@ -212,6 +219,7 @@ def test_a_record_not_published_keeps_only_its_reference_date_and_grounds(
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         publication=dict(ALL_PUBLISHED, record=withheld),
     )
     assert decision.status == DecisionStatus.NOT_PUBLISHED
@@ -250,6 +258,7 @@ def test_a_grant_whose_allocations_were_not_published_is_not_open_data(
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         publication=dict(
             ALL_PUBLISHED,
             allocations={

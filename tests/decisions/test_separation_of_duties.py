@@ -12,6 +12,8 @@ from decisions.models import Decision, DecisionStatus, SignOff
 from decisions.tasks import tasks_for
 from pcc_grants.roles import Role
 
+from ..factories import signing_code
+
 pytestmark = pytest.mark.django_db
 
 
@@ -35,7 +37,10 @@ def test_the_cfo_cannot_approve_a_record_they_drafted_and_submitted(
     decision = services.decision_transition(decision=decision, by=cfo, action="submit")
     with pytest.raises(ValidationError) as refused:
         services.decision_transition(
-            decision=decision, by=cfo, action="officer_approve", password=password
+            decision=decision,
+            by=cfo,
+            action="officer_approve",
+            password=password,
         )
     assert refused.value.messages == [workflow.AUTHOR_CANNOT_APPROVE]
     decision.refresh_from_db()
@@ -64,11 +69,17 @@ def test_the_author_cannot_take_the_decision_on_their_own_record(
         by=people["chief_executive"],
         action="officer_approve",
         password=password,
+        code=signing_code(people["chief_executive"]),
     )
     for action in ("approve", "reject"):
         with pytest.raises(ValidationError) as refused:
             services.decision_transition(
-                decision=decision, by=deputy, action=action, password=password, comment="No."
+                decision=decision,
+                by=deputy,
+                action=action,
+                password=password,
+                code=signing_code(deputy),
+                comment="No.",
             )
         assert refused.value.messages == [workflow.AUTHOR_CANNOT_DECIDE]
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.AWAITING_DECISION
@@ -88,7 +99,7 @@ def test_one_person_signs_at_most_one_step_of_a_record(
         decision=decision, by=people["monitoring_officer"], kind="legal", text="ok"
     )
     decision = services.decision_transition(
-        decision=decision, by=both, action="approve", password=password
+        decision=decision, by=both, action="approve", password=password, code=signing_code(both)
     )
     expected = workflow.SIGNED_ALREADY.format(step="decision")
     assert workflow.check(workflow.DECIDE_PUBLICATION, decision, both).reason == expected
@@ -98,6 +109,7 @@ def test_one_person_signs_at_most_one_step_of_a_record(
             by=both,
             action="decide_publication",
             password=password,
+            code=signing_code(both),
             publication={},
         )
     assert refused.value.messages == [expected]

@@ -11,13 +11,15 @@ from django.utils import timezone
 from decisions import workflow
 from decisions.models import Decision, DecisionStatus, SignOff
 
+from ..factories import client_code, signing_code
+
 pytestmark = pytest.mark.django_db
 
 
 def _approve(client, decision, password):
     return client.post(
         f"/staff/decisions/{decision.pk}/act/officer_approve/",
-        {"password": password, "comment": ""},
+        {"password": password, "comment": "", "code": client_code(client)},
     )
 
 
@@ -59,11 +61,19 @@ def test_a_signature_from_a_script_is_throttled_too(draft, advance, people, pass
     for guess in range(settings.AXES_FAILURE_LIMIT):
         with pytest.raises(ValidationError):
             services.decision_transition(
-                decision=decision, by=chief_executive, action="officer_approve", password=guess
+                decision=decision,
+                by=chief_executive,
+                action="officer_approve",
+                password=guess,
+                code=signing_code(chief_executive),
             )
     with pytest.raises(ValidationError) as refused:
         services.decision_transition(
-            decision=decision, by=chief_executive, action="officer_approve", password=password
+            decision=decision,
+            by=chief_executive,
+            action="officer_approve",
+            password=password,
+            code=signing_code(chief_executive),
         )
     assert refused.value.message_dict["password"] == [workflow.SIGNING_PAUSED]
     assert not SignOff.objects.exists()

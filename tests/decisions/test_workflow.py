@@ -11,7 +11,13 @@ from decisions.content import content_hash, tampered
 from decisions.models import Decision, DecisionStatus, SignOff
 from funding.models import AllocationStatus
 
-from ..factories import ALL_PUBLISHED, AllocationFactory, FundingStreamFactory
+from ..factories import (
+    ALL_PUBLISHED,
+    AllocationFactory,
+    FundingStreamFactory,
+    client_code,
+    signing_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +91,7 @@ def records_in_every_state(draft, people, advance, officer):
         by=people["commissioner"],
         action="reject",
         password="correct horse battery staple",
+        code=signing_code(people["commissioner"]),
         comment="Not value for money.",
     )
     return records
@@ -154,7 +161,11 @@ def test_nobody_signs_twice(draft, make_user, advance, password, people):
     both = make_user(Role.CHIEF_EXECUTIVE, Role.COMMISSIONER, username="deputy")
     decision = advance(draft, "awaiting_officer_approval")
     services.decision_transition(
-        decision=decision, by=both, action="officer_approve", password=password
+        decision=decision,
+        by=both,
+        action="officer_approve",
+        password=password,
+        code=signing_code(both),
     )
     services.decision_comment_add(decision=decision, by=people["cfo"], kind="financial", text="ok")
     services.decision_comment_add(
@@ -164,7 +175,11 @@ def test_nobody_signs_twice(draft, make_user, advance, password, people):
     assert verdict.reason == "You gave the officer approval: someone else must take the decision."
     with pytest.raises(ValidationError, match="someone else must take the decision"):
         services.decision_transition(
-            decision=decision, by=both, action="approve", password=password
+            decision=decision,
+            by=both,
+            action="approve",
+            password=password,
+            code=signing_code(both),
         )
 
 
@@ -176,6 +191,7 @@ def test_signing_needs_the_signers_password(draft, advance, people):
             by=people["chief_executive"],
             action="officer_approve",
             password="guess",
+            code=signing_code(people["chief_executive"]),
         )
     assert refused.value.message_dict["password"] == [workflow.WRONG_PASSWORD]
     assert not SignOff.objects.exists()
@@ -193,7 +209,11 @@ def test_the_officer_approval_needs_the_cfo_and_monitoring_officer_comments(
     )
     with pytest.raises(ValidationError, match="the Chief Finance Officer must comment first"):
         services.decision_transition(
-            decision=decision, by=chief_executive, action="officer_approve", password=password
+            decision=decision,
+            by=chief_executive,
+            action="officer_approve",
+            password=password,
+            code=signing_code(chief_executive),
         )
     services.decision_comment_add(decision=decision, by=people["cfo"], kind="financial", text="ok")
     assert workflow.check(workflow.OFFICER_APPROVE, decision, chief_executive).reason == (
@@ -273,7 +293,11 @@ def test_approval_that_breaks_the_budget_is_refused_and_nothing_changes(
     signoffs_before = SignOff.objects.count()
     with pytest.raises(ValidationError) as refused:
         services.decision_transition(
-            decision=decision, by=people["commissioner"], action="approve", password=password
+            decision=decision,
+            by=people["commissioner"],
+            action="approve",
+            password=password,
+            code=signing_code(people["commissioner"]),
         )
     assert refused.value.messages == [
         "Victims' Services cannot commit £9,400: it allows £5,000, so this is £4,400 too much."
@@ -356,6 +380,7 @@ def test_a_step_signed_on_paper_is_recorded_and_shown(
             "signed_on": "2016-08-10",
             "scan": SimpleUploadedFile("signed.pdf", b"%PDF-1.7\n%%EOF\n"),
             "password": password,  # the recording officer's own
+            "code": client_code(client),
         },
     )
     assert response.status_code == 302
@@ -386,6 +411,7 @@ def test_publication_grounds_are_required_when_not_publishing(draft, advance, pe
             by=people["monitoring_officer"],
             action="decide_publication",
             password=password,
+            code=signing_code(people["monitoring_officer"]),
             publication=choices,
         )
     assert set(refused.value.message_dict) == {"legal_legislation", "legal_public_interest"}

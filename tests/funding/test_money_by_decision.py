@@ -23,7 +23,7 @@ from funding.models import Allocation, AllocationStatus
 from pcc_grants.history import change_history
 from pcc_grants.roles import Role
 
-from ..factories import AllocationFactory, FinancialYearFactory, FundingStreamFactory
+from ..factories import AllocationFactory, FinancialYearFactory, FundingStreamFactory, signing_code
 
 pytestmark = pytest.mark.django_db
 
@@ -487,6 +487,7 @@ def test_a_proposal_the_record_refused_may_be_withdrawn_but_not_edited(
         by=people["commissioner"],
         action="reject",
         password=password,
+        code=signing_code(people["commissioner"]),
         comment="Not this year.",
     )
     with pytest.raises(ValidationError, match=f"Decision {decision.reference} refused it"):

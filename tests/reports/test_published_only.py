@@ -10,7 +10,7 @@ from decisions import services
 from decisions.models import DecisionStatus
 from pcc_grants.roles import Role
 
-from ..factories import ALL_PUBLISHED
+from ..factories import ALL_PUBLISHED, signing_code
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def three_records(officer, organisation, advance, people, password):
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"]),
         publication=WITHHELD,
     )
     assert withheld.status == DecisionStatus.NOT_PUBLISHED

@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from commissioning import services as commissioning
 from commissioning.models import Agreement
 from decisions import services as decision_services
+from decisions import workflow as decision_workflow
 from decisions.models import Decision
 from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
@@ -24,6 +25,7 @@ from devtools.demo.decisions import (
     RESTORATIVE_JUSTICE_COORDINATORS,
     VICTIMS_REFERRAL_SERVICE,
 )
+from devtools.demo.second_factors import demo_authenticator, one_time_code, secret_of
 from funding import naming
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
@@ -33,7 +35,7 @@ from pcc_grants.models import (
     OrganisationSettings,
     User,
 )
-from pcc_grants.roles import Role
+from pcc_grants.roles import SIGNING_ROLES, Role
 
 SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 
@@ -113,11 +115,25 @@ class Command(BaseCommand):
             self._commissioning()
             self._decisions(users[0])
             self._workflow({user.username: user for user in users}, password)
+            # The roles that sign use two factors: each has a demonstration
+            # authenticator, whose key can be added to a real app.
+            authenticators = {
+                user.username: secret_of(demo_authenticator(user))
+                for user, row in zip(users, DEMO_USERS, strict=True)
+                if set(row[4]) & SIGNING_ROLES
+            }
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /accounts/login/ as:"))
         width = max(len(user.username) for user in users)
         for user, row in zip(users, DEMO_USERS, strict=True):
             roles = ", ".join(role.label for role in row[4])
             self.stdout.write(f"  {user.username:<{width}}  password: {password:<8}  {roles}")
+        self.stdout.write(
+            "Signing roles also give a code at sign-in and to sign: add the key below to an "
+            "authenticator app, or print the current code with "
+            "`python manage.py demo_code USERNAME`."
+        )
+        for username, secret in authenticators.items():
+            self.stdout.write(f"  {username:<{width}}  authenticator key: {secret}")
 
     def _funding(self, *, by: User) -> None:
         """Durham's 2015-16 funding and Community Safety Grant projects, and
@@ -198,7 +214,13 @@ class Command(BaseCommand):
 
     def _workflow(self, users: dict[str, User], password: str) -> None:
         """034-2016 all the way to publication; one record waiting at each other step."""
-        act = decision_services.decision_transition
+
+        def act(**step):
+            # A scripted signature gives a one-time code, as a signer gives theirs.
+            if decision_workflow.TRANSITIONS[step["action"]].signed:
+                step["code"] = one_time_code(step["by"])
+            return decision_services.decision_transition(**step)
+
         durham = Decision.objects.get(reference=DURHAM_034_2016["reference"])
         if durham.status == "draft":
             act(decision=durham, by=users["officer"], action="submit")
