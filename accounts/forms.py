@@ -36,6 +36,7 @@ class ResetForm(forms.Form):
     reason = forms.CharField(
         label="Why are the devices being reset?",
         max_length=500,
+        error_messages={"required": "Say why the devices are being reset (for the audit trail)."},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example “Phone lost; identity checked in person by J. Smith”. "
         "Kept in the account's security history.",

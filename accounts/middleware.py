@@ -41,6 +41,15 @@ REGISTERING = frozenset(
 )
 
 
+# Public pages that show a signed-in user their own work: closed until the sign-in
+# is complete, like every staff page.
+PERSONAL = frozenset({"home"})
+
+
+def _open_to_all(name: str, view_func) -> bool:
+    return not getattr(view_func, "login_required", True) and name not in PERSONAL
+
+
 def _to(name: str, request):
     from django.urls import reverse
 
@@ -83,11 +92,11 @@ class TwoFactorMiddleware:
             # code page, whatever the page asked for (adding a device included).
             if name in VERIFYING:
                 return None
-            if name in REGISTERING or getattr(view_func, "login_required", True):
+            if name in REGISTERING or not _open_to_all(name, view_func):
                 return _to("accounts:verify", request)
             return None
         if state == ENROL:
-            if name in ENROLLING or not getattr(view_func, "login_required", True):
+            if name in ENROLLING or _open_to_all(name, view_func):
                 return None
             return _to("accounts:two_factor", request)
         return None

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from decisions import services
 from decisions.models import Decision, DecisionStatus, PublishedSnapshot
 
+from ..factories import signing_code
 from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -126,6 +127,9 @@ def test_one_implication_is_redacted_previewed_signed_and_never_public(
 
     # Signed with the password: published as previewed.
     field(page, "Your password, to sign").fill(password)
+    field(page, "Code from your authenticator app").fill(
+        signing_code(people["monitoring_officer"])
+    )
     page.get_by_role("button", name="Sign: Decide publication", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text(
         "The record is in the public register, as you previewed it."

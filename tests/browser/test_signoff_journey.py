@@ -28,6 +28,7 @@ from decisions.models import (
     SignOffStep,
 )
 
+from ..factories import signing_code
 from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -109,8 +110,9 @@ def start_action(page: Page, label: str) -> None:
     expect(heading(page)).to_have_text(label)
 
 
-def sign(page: Page, label: str, password: str) -> None:
+def sign(page: Page, label: str, password: str, code: str = "") -> None:
     field(page, "Your password, to sign").fill(password)
+    field(page, "Code from your authenticator app").fill(code)
     page.get_by_role("button", name=f"Sign: {label}", exact=True).click()
 
 
@@ -227,7 +229,7 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     assert not Decision.objects.get(pk=draft.pk).signoffs.exists()
 
     start_action(page, "Give officer approval")
-    sign(page, "Give officer approval", password)
+    sign(page, "Give officer approval", password, signing_code(people["chief_executive"]))
     expect(messages(page)).to_contain_text("Give officer approval: done.")
     expect(record_status(page)).to_have_text("Awaiting decision")
     assert_accessible(page)
@@ -245,7 +247,7 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     start_action(page, "Approve the decision")
     expect(page.get_by_text("I agree. My register of interests is up to date.")).to_be_visible()
     assert_accessible(page)
-    sign(page, "Approve the decision", password)
+    sign(page, "Approve the decision", password, signing_code(people["commissioner"]))
     expect(messages(page)).to_contain_text("Approve the decision: done.")
     expect(record_status(page)).to_have_text("Approved")
     assert_accessible(page)
@@ -307,7 +309,7 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
     assert_accessible(page)
     assert Decision.objects.get(pk=draft.pk).status == DecisionStatus.APPROVED
 
-    sign(page, "Decide publication", password)
+    sign(page, "Decide publication", password, signing_code(people["monitoring_officer"]))
     expect(messages(page)).to_contain_text("Decide publication: done.")
     expect(record_status(page)).to_have_text("Published")
     assert_accessible(page)
