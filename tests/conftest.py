@@ -21,7 +21,10 @@ def _sign_in_without_two_factor(monkeypatch):
     signature still asks for a second factor (``signing_code``)."""
     from pcc_grants.models import OrganisationSettings
 
-    monkeypatch.setattr(OrganisationSettings._meta.get_field("two_factor_roles"), "default", list)
+    field = OrganisationSettings._meta.get_field("two_factor_roles")
+    # Django keeps the default's callable once asked (``_get_default``): both change.
+    monkeypatch.setattr(field, "_get_default", list)
+    monkeypatch.setattr(field, "default", list)
 
 
 @pytest.fixture

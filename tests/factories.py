@@ -41,6 +41,10 @@ class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
     officer_approval_statement = "I am satisfied that this is an appropriate request."
     decision_maker_statement = "I agree. My register of interests is up to date."
     monitoring_officer_statement = "I have determined what may be published."
+    # Pages are reached as signed in (``force_login``); two factors at sign-in are
+    # tested where a test sets the roles (tests/accounts, the browser journey).
+    # Every signature still asks for a second factor (``signing_code``).
+    two_factor_roles = factory.LazyFunction(list)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):

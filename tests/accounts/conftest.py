@@ -16,7 +16,8 @@ def _sign_in_without_two_factor():
 
 @pytest.fixture
 def two_factor_required(organisation):
-    assert organisation.two_factor_roles == default_two_factor_roles()
+    organisation.two_factor_roles = default_two_factor_roles()
+    organisation.save()
     return organisation
 
 

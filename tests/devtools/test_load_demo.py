@@ -1,3 +1,6 @@
+import re
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -49,6 +52,31 @@ def test_load_demo_refuses_to_run_with_debug_off():
     assert not User.objects.exists()
 
 
+def sign_in_demo(client, username: str) -> None:
+    """The password, then, for a role that signs, the demonstration authenticator's
+    current code as ``demo_code`` prints it."""
+    signed_in = client.post("/accounts/login/", {"username": username, "password": "demo"})
+    assert signed_in.status_code == 302
+    waiting = client.get("/")
+    if waiting.status_code == 302 and waiting["Location"].startswith("/accounts/login/code/"):
+        out = StringIO()
+        call_command("demo_code", username, stdout=out)
+        done = client.post("/accounts/login/code/", {"code": out.getvalue().strip()})
+        assert done.status_code == 302, done.content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_the_roles_that_sign_get_a_demonstration_authenticator_the_others_none():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    printed = out.getvalue()
+    for username in ("cfo", "chief.executive", "monitoring.officer", "commissioner"):
+        assert re.search(rf"{re.escape(username)}\s+authenticator key: [A-Z2-7]{{32}}", printed)
+    assert not re.search(r"^  officer +authenticator key", printed, re.M)
+    with pytest.raises(CommandError):
+        call_command("demo_code", "officer")
+
+
 @override_settings(DEBUG=True)
 @pytest.mark.parametrize(
     ("username", "sees", "does_not_see"),
@@ -71,8 +99,7 @@ def test_each_demo_user_signs_in_and_sees_the_menu_of_their_roles(
     client, username, sees, does_not_see
 ):
     call_command("load_demo")
-    signed_in = client.post("/accounts/login/", {"username": username, "password": "demo"})
-    assert signed_in.status_code == 302
+    sign_in_demo(client, username)
     response = client.get("/")
     menu = menu_labels(response.context["menu"])
     for label in sees:
@@ -108,7 +135,7 @@ def test_load_demo_adds_the_seed_funding_and_agreements_once():
 @override_settings(DEBUG=True)
 def test_the_demo_dashboard_shows_the_latest_funding_position(client):
     call_command("load_demo")
-    client.post("/accounts/login/", {"username": "cfo", "password": "demo"})
+    sign_in_demo(client, "cfo")
     page = client.get("/").content.decode()
     assert "Funding position 2017/18" in page
     assert "£2,283,508" in page  # approved: Cambridgeshire's victims' and CDR grants
