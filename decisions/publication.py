@@ -1,5 +1,5 @@
 """The Monitoring Officer's publication decision: the choices for each section, the
-preview of the public version, and at publication the snapshot and the PDF, both
+preview of the public version, and at publication the snapshot and the sealed PDF, both
 made once from the same public shape (``record_view``)."""
 
 import hashlib
@@ -8,6 +8,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from pcc_grants import sealing
 from pcc_grants.pdf import render_pdf
 
 from . import clock
@@ -190,10 +191,28 @@ def snapshot_columns(view: dict) -> dict:
     }
 
 
+def organisation_seal() -> sealing.Seal:
+    """The organisation's signing certificate, or a ValidationError saying what to set:
+    nothing is published unsealed."""
+    try:
+        return sealing.load_seal()
+    except sealing.SealUnavailable as error:
+        raise ValidationError(str(error), code="seal_unavailable") from error
+
+
+def sealed(pdf: bytes, *, with_seal: sealing.Seal) -> bytes:
+    try:
+        return sealing.seal(pdf, with_seal=with_seal)
+    except sealing.SealUnavailable as error:
+        raise ValidationError(str(error), code="seal_unavailable") from error
+
+
 def publish(decision: Decision) -> PublishedSnapshot:
     """Fix the public shape of the record as its choices (stored by the transition)
     make it, and for a published record render its PDF from that same shape, once,
-    kept with its SHA-256. The file is written before the transaction commits;
+    sealed with the organisation's certificate (``pcc_grants.sealing``) and kept with
+    the sealed file's SHA-256; without a usable certificate, a ValidationError before
+    anything is rendered or written. The file is written before the transaction commits;
     should the transaction then fail, the caller removes it (``remove_unpublished``),
     and a file left by a crash is named by ``verify_records``."""
     record = decision_for_record(decision.pk)
@@ -203,10 +222,11 @@ def publish(decision: Decision) -> PublishedSnapshot:
     for name, value in snapshot_columns(view).items():
         setattr(snapshot, name, value)
     if view["published"]:
-        pdf = public_pdf(view)
+        with_seal = organisation_seal()  # refused before anything is rendered
+        pdf = sealed(public_pdf(view), with_seal=with_seal)
         digest = hashlib.sha256(pdf).hexdigest()
         document = PublishedDocument(
-            decision=decision, sha256=digest, size=len(pdf), published_at=now
+            decision=decision, sha256=digest, size=len(pdf), published_at=now, sealed=True
         )
         document.file.save(f"{decision.slug}-{digest[:12]}.pdf", ContentFile(pdf), save=False)
         decision._written_document = document
