@@ -7,6 +7,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from pcc_grants import sealing
 from pcc_grants.pdf import render_pdf
@@ -241,3 +242,53 @@ def remove_unpublished(decision: Decision) -> None:
     document = getattr(decision, "_written_document", None)
     if document is not None and document.file:
         document.file.storage.delete(document.file.name)
+
+
+# Sealing what was published before sealing -------------------------------------------
+
+SEALED_COPY_FIELDS = ("sealed_copy", "sealed_copy_sha256", "sealed_copy_size", "sealed_copy_at")
+NOT_AS_PUBLISHED = (
+    "{reference}: the published PDF no longer matches its SHA-256, so it was not sealed: "
+    "run verify_records and restore the file from a backup."
+)
+
+
+@transaction.atomic
+def published_document_seal(
+    *, document: PublishedDocument, with_seal: sealing.Seal | None = None
+) -> PublishedDocument:
+    """A sealed copy beside a PDF published before sealing: the file as published is
+    kept, byte for byte, with its SHA-256; the copy is that file with the
+    organisation's seal added (an incremental update), stored with its own SHA-256,
+    size and time. A PDF sealed at publication, or that has its copy, is left as it
+    is; one that no longer matches its SHA-256 is refused, since sealing it would
+    vouch for what was not published."""
+    document = (
+        PublishedDocument.objects.select_for_update(of=("self",))
+        .select_related("decision")
+        .get(pk=document.pk)
+    )
+    if document.sealed or document.sealed_copy:
+        return document
+    with document.file.open("rb") as handle:
+        original = handle.read()
+    if hashlib.sha256(original).hexdigest() != document.sha256:
+        raise ValidationError(
+            NOT_AS_PUBLISHED.format(reference=document.decision.reference), code="not_as_published"
+        )
+    pdf = sealed(original, with_seal=with_seal or organisation_seal())
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = f"{document.decision.slug}-{digest[:12]}-sealed.pdf"
+    document.sealed_copy.save(name, ContentFile(pdf), save=False)
+    document.sealed_copy_sha256 = digest
+    document.sealed_copy_size = len(pdf)
+    document.sealed_copy_at = clock.now()
+    try:
+        document.save(update_fields=SEALED_COPY_FIELDS)
+    except BaseException:
+        document.sealed_copy.storage.delete(document.sealed_copy.name)
+        raise
+    return document
+
+
+published_document_seal.alters_data = True
