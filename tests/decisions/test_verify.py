@@ -201,7 +201,7 @@ def test_verify_pdf_fails_on_a_changed_byte(published, pdf, tmp_path):
     out, error = verify_pdf(path)
     assert error is not None and "not an intact published record" in str(error)
     assert verification.NO_MATCH in out
-    assert f"Seal: {sealing.BROKEN}" in out
+    assert f"  {sealing.BROKEN}" in out
 
 
 def test_verify_pdf_refuses_what_is_not_a_pdf(organisation, tmp_path):

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from decisions.verification import NO_MATCH, verify_pdf
 
@@ -40,18 +41,18 @@ class Command(BaseCommand):
             url = settings.SITE_URL + reverse("register:detail", args=[match.snapshot.slug])
             self.stdout.write(
                 f"  Published record: {match.snapshot.reference} “{match.snapshot.title}”, "
-                f"published {match.document.published_at:%Y-%m-%d} ({which}): {url}"
+                f"published {localtime(match.document.published_at):%Y-%m-%d} ({which}): {url}"
             )
         else:
             self.stdout.write(f"  {NO_MATCH}")
         if signature.sealed:
-            at = signature.signed_at
+            at = signature.signed_at and localtime(signature.signed_at)
             when = f", signed {at:%Y-%m-%d %H:%M %Z}" if at else ""
             when += ", time-stamped" if signature.time_stamped else ""
             whole = "it covers the whole file"
             self.stdout.write(f"  Seal: intact, by {signature.signer}{when}; {whole}.")
         else:
-            self.stdout.write(f"  Seal: {signature.verdict}")
+            self.stdout.write(f"  {signature.verdict}")
         if not verdict.ok:
             raise CommandError(f"{file}: not an intact published record.")
         self.stdout.write(self.style.SUCCESS("  An intact published record."))
