@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from funding.models import Allocation
 from pcc_grants.models import OrganisationSettings
+from pcc_grants.sealing import check_signature, seal_certificates
 
 from .content import tampered
 from .models import (
@@ -40,14 +41,36 @@ class IntegrityReport:
         return not self.problems
 
 
-def _file_digest(document: PublishedDocument) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with document.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+def _document_problems(document: PublishedDocument, certificates) -> list[str]:
+    """What no longer holds of a published PDF (and of its sealed copy, if any): each
+    file matches its SHA-256 and size, and a sealed file carries the organisation's
+    seal, unbroken, over the whole file."""
+    reference = document.decision.reference
+    problems = []
+    files = [(document.file, document.sha256, document.size, document.sealed, "published PDF")]
+    if document.sealed_copy:
+        files.append(
+            (
+                document.sealed_copy,
+                document.sealed_copy_sha256,
+                document.sealed_copy_size,
+                True,
+                "sealed copy of the published PDF",
+            )
+        )
+    for stored, sha256, size, sealed, what in files:
+        try:
+            with stored.open("rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            problems.append(f"{reference}: the {what} {stored.name} is missing")
+            continue
+        if hashlib.sha256(data).hexdigest() != sha256 or len(data) != size:
+            problems.append(f"{reference}: the {what} does not match its SHA-256 {sha256}")
+        seal = check_signature(data, certificates=certificates) if sealed else None
+        if seal is not None and not seal.sealed:
+            problems.append(f"{reference}: the seal of the {what} does not hold. {seal.verdict}")
+    return problems
 
 
 def _orphans(known: set[str]) -> list[str]:
@@ -94,29 +117,22 @@ def published_differences(
 
 
 def verify_records() -> IntegrityReport:
-    """Every published PDF matches its stored SHA-256 and size, no published file
+    """Every published PDF (and sealed copy) matches its stored SHA-256 and size and,
+    when sealed, carries the organisation's seal unbroken; no published file
     lacks its record, no submitted or signed record's content differs from what was
     submitted or signed, and no record whose publication is decided differs from its
     snapshot (nor lacks one)."""
     report = IntegrityReport()
-    known = set(PublishedDocument.objects.values_list("file", flat=True))
+    known = set()
+    for name, copy in PublishedDocument.objects.values_list("file", "sealed_copy"):
+        known.update(filter(None, (name, copy)))
     for name in _orphans(known):
         report.problems.append(f"{name}: a published file with no published record")
+    certificates = seal_certificates()
     documents = PublishedDocument.objects.select_related("decision").order_by("pk")
     for document in documents.iterator(chunk_size=500):
         report.documents_checked += 1
-        reference = document.decision.reference
-        try:
-            digest, size = _file_digest(document)
-        except FileNotFoundError:
-            report.problems.append(
-                f"{reference}: the published PDF {document.file.name} is missing"
-            )
-            continue
-        if digest != document.sha256 or size != document.size:
-            report.problems.append(
-                f"{reference}: the published PDF does not match its SHA-256 {document.sha256}"
-            )
+        report.problems += _document_problems(document, certificates)
     records = (
         Decision.objects.exclude(submitted_hash="")
         .select_related("lead_officer", "published_snapshot")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +16,13 @@ from django.views.decorators.http import require_safe
 from pcc_grants.pdf import pdf_response
 from pcc_grants.query import search_text, year_param
 
-from .models import DecisionCategory, DecisionStatus, PublicationChoice, PublishedSnapshot
+from .models import (
+    DecisionCategory,
+    DecisionStatus,
+    PublicationChoice,
+    PublishedDocument,
+    PublishedSnapshot,
+)
 
 PAGE_SIZE = 25
 
@@ -94,17 +101,31 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def served(document: PublishedDocument, *, original: bool = False) -> tuple[FieldFile, str]:
+    """The file the register serves for a published PDF, with its SHA-256: the sealed
+    copy of a record published before sealing, once it has one, or else (and when
+    ``original`` is asked for) the file stored at publication."""
+    if document.sealed_copy and not original:
+        return document.sealed_copy, document.sealed_copy_sha256
+    return document.file, document.sha256
+
+
 @login_not_required
 @require_safe
 def register_pdf(request: HttpRequest, slug: str) -> FileResponse:
-    """The PDF stored at publication, byte for byte; never rendered again."""
+    """The PDF stored at publication, byte for byte; never rendered again. For a record
+    published before sealing, its sealed copy when it has one (``?original=1``: the
+    file as first published)."""
     document = _published(slug).decision.published_document
+    original = request.GET.get("original") == "1"
+    stored, sha256 = served(document, original=original)
     try:
-        handle = document.file.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError as error:
         raise Http404("The published PDF is missing from storage.") from error
-    response = pdf_response(handle, filename=f"decision-{slug}")
-    response["X-Content-SHA256"] = document.sha256
+    name = f"decision-{slug}-original" if original and document.sealed_copy else f"decision-{slug}"
+    response = pdf_response(handle, filename=name)
+    response["X-Content-SHA256"] = sha256
     return response
 
 
@@ -124,6 +145,7 @@ def open_data_decisions(request: HttpRequest) -> JsonResponse:
             "decision_date": record["decision_date"],
         }
         if snapshot.published:
+            document = snapshot.decision.published_document
             row.update(
                 {
                     "title": record["title"],
@@ -134,9 +156,15 @@ def open_data_decisions(request: HttpRequest) -> JsonResponse:
                     "pdf_url": request.build_absolute_uri(
                         reverse("register:pdf", args=[snapshot.slug])
                     ),
-                    "pdf_sha256": snapshot.decision.published_document.sha256,
+                    "pdf_sha256": served(document)[1],
+                    "pdf_sealed": document.sealed or bool(document.sealed_copy),
                 }
             )
+            if document.sealed_copy:
+                # Published before sealing: the file as first published, beside the
+                # sealed copy the PDF's address now serves.
+                row["original_pdf_url"] = row["pdf_url"] + "?original=1"
+                row["original_pdf_sha256"] = document.sha256
         row["withheld_parts"] = [
             {
                 "part": withheld["label"],

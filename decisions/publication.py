@@ -1,5 +1,5 @@
 """The Monitoring Officer's publication decision: the choices for each section, the
-preview of the public version, and at publication the snapshot and the PDF, both
+preview of the public version, and at publication the snapshot and the sealed PDF, both
 made once from the same public shape (``record_view``)."""
 
 import hashlib
@@ -7,7 +7,9 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 
+from pcc_grants import sealing
 from pcc_grants.pdf import render_pdf
 
 from . import clock
@@ -190,10 +192,28 @@ def snapshot_columns(view: dict) -> dict:
     }
 
 
+def organisation_seal() -> sealing.Seal:
+    """The organisation's signing certificate, or a ValidationError saying what to set:
+    nothing is published unsealed."""
+    try:
+        return sealing.load_seal()
+    except sealing.SealUnavailable as error:
+        raise ValidationError(str(error), code="seal_unavailable") from error
+
+
+def sealed(pdf: bytes, *, with_seal: sealing.Seal) -> bytes:
+    try:
+        return sealing.seal(pdf, with_seal=with_seal)
+    except sealing.SealUnavailable as error:
+        raise ValidationError(str(error), code="seal_unavailable") from error
+
+
 def publish(decision: Decision) -> PublishedSnapshot:
     """Fix the public shape of the record as its choices (stored by the transition)
     make it, and for a published record render its PDF from that same shape, once,
-    kept with its SHA-256. The file is written before the transaction commits;
+    sealed with the organisation's certificate (``pcc_grants.sealing``) and kept with
+    the sealed file's SHA-256; without a usable certificate, a ValidationError before
+    anything is rendered or written. The file is written before the transaction commits;
     should the transaction then fail, the caller removes it (``remove_unpublished``),
     and a file left by a crash is named by ``verify_records``."""
     record = decision_for_record(decision.pk)
@@ -203,10 +223,11 @@ def publish(decision: Decision) -> PublishedSnapshot:
     for name, value in snapshot_columns(view).items():
         setattr(snapshot, name, value)
     if view["published"]:
-        pdf = public_pdf(view)
+        with_seal = organisation_seal()  # refused before anything is rendered
+        pdf = sealed(public_pdf(view), with_seal=with_seal)
         digest = hashlib.sha256(pdf).hexdigest()
         document = PublishedDocument(
-            decision=decision, sha256=digest, size=len(pdf), published_at=now
+            decision=decision, sha256=digest, size=len(pdf), published_at=now, sealed=True
         )
         document.file.save(f"{decision.slug}-{digest[:12]}.pdf", ContentFile(pdf), save=False)
         decision._written_document = document
@@ -221,3 +242,53 @@ def remove_unpublished(decision: Decision) -> None:
     document = getattr(decision, "_written_document", None)
     if document is not None and document.file:
         document.file.storage.delete(document.file.name)
+
+
+# Sealing what was published before sealing -------------------------------------------
+
+SEALED_COPY_FIELDS = ("sealed_copy", "sealed_copy_sha256", "sealed_copy_size", "sealed_copy_at")
+NOT_AS_PUBLISHED = (
+    "{reference}: the published PDF no longer matches its SHA-256, so it was not sealed: "
+    "run verify_records and restore the file from a backup."
+)
+
+
+@transaction.atomic
+def published_document_seal(
+    *, document: PublishedDocument, with_seal: sealing.Seal | None = None
+) -> PublishedDocument:
+    """A sealed copy beside a PDF published before sealing: the file as published is
+    kept, byte for byte, with its SHA-256; the copy is that file with the
+    organisation's seal added (an incremental update), stored with its own SHA-256,
+    size and time. A PDF sealed at publication, or that has its copy, is left as it
+    is; one that no longer matches its SHA-256 is refused, since sealing it would
+    vouch for what was not published."""
+    document = (
+        PublishedDocument.objects.select_for_update(of=("self",))
+        .select_related("decision")
+        .get(pk=document.pk)
+    )
+    if document.sealed or document.sealed_copy:
+        return document
+    with document.file.open("rb") as handle:
+        original = handle.read()
+    if hashlib.sha256(original).hexdigest() != document.sha256:
+        raise ValidationError(
+            NOT_AS_PUBLISHED.format(reference=document.decision.reference), code="not_as_published"
+        )
+    pdf = sealed(original, with_seal=with_seal or organisation_seal())
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = f"{document.decision.slug}-{digest[:12]}-sealed.pdf"
+    document.sealed_copy.save(name, ContentFile(pdf), save=False)
+    document.sealed_copy_sha256 = digest
+    document.sealed_copy_size = len(pdf)
+    document.sealed_copy_at = clock.now()
+    try:
+        document.save(update_fields=SEALED_COPY_FIELDS)
+    except BaseException:
+        document.sealed_copy.storage.delete(document.sealed_copy.name)
+        raise
+    return document
+
+
+published_document_seal.alters_data = True

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import public
+from . import public, verification
 
 app_name = "register"
 
 urlpatterns = [
     path("", public.register, name="list"),
+    # Before the records: a reference always has a number, so no record is "verify".
+    path("verify/", verification.verify, name="verify"),
     path("<slug:slug>/", public.register_detail, name="detail"),
     path("<slug:slug>.pdf", public.register_pdf, name="pdf"),
 ]

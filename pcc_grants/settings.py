@@ -256,6 +256,31 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
+# The organisation's seal (README: Installing the signing certificate): every PDF it
+# publishes carries a PAdES signature made with its signing certificate. The
+# certificate and its key are files named here, never the database or the repository:
+# a PKCS#12, or a certificate and key (PEM or DER) with any intermediate
+# certificates. The files are read when a PDF is sealed or checked
+# (pcc_grants/sealing.py).
+SEAL_PKCS12_FILE = os.environ.get("SEAL_PKCS12_FILE", "")
+SEAL_PKCS12_PASSWORD = os.environ.get("SEAL_PKCS12_PASSWORD", "")
+SEAL_CERT_FILE = os.environ.get("SEAL_CERT_FILE", "")
+SEAL_KEY_FILE = os.environ.get("SEAL_KEY_FILE", "")
+SEAL_KEY_PASSWORD = os.environ.get("SEAL_KEY_PASSWORD", "")
+SEAL_CHAIN_FILE = os.environ.get("SEAL_CHAIN_FILE", "")
+# Certificates the organisation sealed with before a renewal (PEM, one after another):
+# records sealed with them still check as the organisation's.
+SEAL_EARLIER_CERTS_FILE = os.environ.get("SEAL_EARLIER_CERTS_FILE", "")
+# A time-stamp authority (RFC 3161) makes each seal PAdES B-T; without one, B-B.
+SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
+SEAL_TSA_TIMEOUT = int(os.environ.get("SEAL_TSA_TIMEOUT", "10"))
+SEAL_LOCATION = os.environ.get("SEAL_LOCATION", "")
+# In development, with none of the files named, the demonstration certificate that
+# load_demo writes (self-signed, named as such; not in the repository).
+SEAL_DEMO_FILE = BASE_DIR / "var" / "demo-seal.p12"
+if DEBUG and not (SEAL_PKCS12_FILE or SEAL_CERT_FILE or SEAL_KEY_FILE):
+    SEAL_PKCS12_FILE = str(SEAL_DEMO_FILE)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -156,3 +156,48 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+# The organisation's seal --------------------------------------------------------------
+# Publishing seals every PDF (pcc_grants/sealing.py). Each test process makes one
+# demonstration certificate and points the SEAL_* settings at it, and the environment
+# too, for the commands tests run in a subprocess (check --deploy, the restore drill).
+
+SEAL_PASSWORD = "test-seal-password"  # noqa: S105 - a throwaway certificate's
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seal_certificate(tmp_path_factory):
+    """The demonstration certificate the suite seals with: its file, password and
+    certificate (``cryptography``'s)."""
+    import os
+    from types import SimpleNamespace
+
+    from django.test import override_settings
+
+    from devtools.demo.seal import as_pkcs12, demonstration_certificate
+
+    key, certificate = demonstration_certificate(
+        "Test Police and Crime Commissioner", short_name="Test PCC"
+    )
+    path = tmp_path_factory.mktemp("seal") / "demo-seal.p12"
+    path.write_bytes(as_pkcs12(key, certificate, password=SEAL_PASSWORD))
+    values = {
+        "SEAL_PKCS12_FILE": str(path),
+        "SEAL_PKCS12_PASSWORD": SEAL_PASSWORD,
+        "SEAL_CERT_FILE": "",
+        "SEAL_KEY_FILE": "",
+        "SEAL_KEY_PASSWORD": "",
+        "SEAL_CHAIN_FILE": "",
+        "SEAL_EARLIER_CERTS_FILE": "",
+        "SEAL_TSA_URL": "",
+    }
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    with override_settings(**values):
+        yield SimpleNamespace(path=path, password=SEAL_PASSWORD, certificate=certificate)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -172,6 +172,8 @@ TABLE = {
     "/staff/decisions/{draft}/publication/preview.pdf":     "L   405 405 405 405 405 405 405 405",
     # The public register (no sign-in)
     "/decisions/":                                          "200 200 200 200 200 200 200 200 200",
+    # anyone may check a PDF against the register (nothing uploaded is kept)
+    "/decisions/verify/":                                   "200 200 200 200 200 200 200 200 200",
     "/decisions/{published_slug}/":                         "200 200 200 200 200 200 200 200 200",
     "/decisions/{published_slug}.pdf":                      "200 200 200 200 200 200 200 200 200",
     # Reports: staff and the Panel; only the Officer and CFO write the introduction (POST)

@@ -22,6 +22,7 @@ PUBLIC_VIEWS = {
     "register:list",  # the public decision register
     "register:detail",  # a published record
     "register:pdf",  # its published PDF
+    "register:verify",  # anyone may check a PDF against the register (nothing is kept)
     "open_data_decisions",
     "grants_register",  # grants awarded under published decisions
     "open_data_grants_json",

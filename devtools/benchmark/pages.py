@@ -303,6 +303,8 @@ def pages() -> list[Page]:
              "public", "register:detail"),
         Page("public decision PDF (stored)", url("register:pdf", published.slug), None,
              "file", "register:pdf"),
+        Page("public PDF check (the form)", url("register:verify"), None, "public",
+             "register:verify"),
         Page("public grants register", url("grants_register"), None, "public",
              "grants_register"),
         Page("public grants register (?page=20)", url("grants_register", query="page=20"),

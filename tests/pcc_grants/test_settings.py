@@ -41,10 +41,29 @@ def test_production_refuses_to_start_without_a_secret_key(secret):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_check_deploy_reports_no_issues_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
+@pytest.fixture
+def production_seal(tmp_path) -> dict:
+    """The organisation's signing certificate, as production installs it (not the
+    demonstration one, which check --deploy warns of)."""
+    from devtools.demo.seal import as_pkcs12, self_signed_certificate
+
+    key, certificate = self_signed_certificate("Seal of the Test PCC", "Test PCC")
+    path = tmp_path / "seal.p12"
+    path.write_bytes(as_pkcs12(key, certificate, password="p12 password"))
+    return {"SEAL_PKCS12_FILE": str(path), "SEAL_PKCS12_PASSWORD": "p12 password"}
+
+
+def test_check_deploy_reports_no_issues_with_production_settings(production_seal):
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION, **production_seal)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_fails_without_the_signing_certificate():
+    result = manage("check", "--deploy", **PRODUCTION, SEAL_PKCS12_FILE="")
+    assert result.returncode != 0
+    assert "pcc_grants.E001" in result.stderr
+    assert "SEAL_PKCS12_FILE and SEAL_PKCS12_PASSWORD" in result.stderr
 
 
 def test_dates_are_shown_the_british_way():

@@ -25,6 +25,7 @@ from devtools.demo.decisions import (
     RESTORATIVE_JUSTICE_COORDINATORS,
     VICTIMS_REFERRAL_SERVICE,
 )
+from devtools.demo.seal import write_demonstration_pkcs12
 from devtools.demo.second_factors import demo_authenticator, one_time_code, secret_of
 from funding import naming
 from funding.importers import run_import
@@ -108,6 +109,7 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
+            self._seal()
             users = [self._user(password, *row) for row in DEMO_USERS]
             # The seeds record money already decided: they are imported in the name of
             # the Chief Finance Officer, whom the settings let approve directly.
@@ -134,6 +136,20 @@ class Command(BaseCommand):
         )
         for username, secret in authenticators.items():
             self.stdout.write(f"  {username:<{width}}  authenticator key: {secret}")
+
+    def _seal(self) -> None:
+        """Without a signing certificate installed (no SEAL_* variable), a demonstration
+        one where the development settings look for it, so 034-2016 can be published
+        with a seal; an installed certificate is left alone."""
+        path = Path(settings.SEAL_DEMO_FILE)
+        if path.exists() or Path(settings.SEAL_PKCS12_FILE) != path:
+            return
+        organisation = OrganisationSettings.load()
+        write_demonstration_pkcs12(path, organisation.name, short_name=organisation.short_name)
+        self.stdout.write(
+            f"  a demonstration signing certificate in {path} (self-signed, not a real "
+            "certificate: readers show its seal as untrusted)"
+        )
 
     def _funding(self, *, by: User) -> None:
         """Durham's 2015-16 funding and Community Safety Grant projects, and
