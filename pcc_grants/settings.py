@@ -292,5 +292,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Failed sign-ins and lockouts are warnings; routine housekeeping is not.
         "axes": {"level": "WARNING"},
+        # A seal that does not validate is reported on the page; pyHanko's own
+        # traceback for it is noise.
+        "pyhanko": {"level": "ERROR"},
     },
 }

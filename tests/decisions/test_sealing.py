@@ -40,7 +40,7 @@ from decisions.selectors import decision_for_record
 from devtools.demo.seal import as_pkcs12, demonstration_certificate, self_signed_certificate
 from pcc_grants import checks, sealing
 from pcc_grants.pdf import html_to_pdf
-from tests.factories import ALL_PUBLISHED
+from tests.factories import ALL_PUBLISHED, client_code, signing_code
 
 pytestmark = pytest.mark.django_db
 
@@ -361,6 +361,7 @@ def test_publishing_without_the_certificate_is_refused_and_nothing_is_published(
             by=people["monitoring_officer"],
             action="decide_publication",
             password=password,
+            code=signing_code(people["monitoring_officer"], "decide_publication"),
             publication=ALL_PUBLISHED,
         )
     assert refused.value.messages == [sealing.NOT_CONFIGURED]
@@ -382,7 +383,7 @@ def test_the_publication_page_says_what_to_set(
     }
     response = client.post(
         f"/staff/decisions/{approved.pk}/act/decide_publication/",
-        {**data, "confirm": "1", "password": password},
+        {**data, "confirm": "1", "password": password, "code": client_code(client)},
     )
     page = response.content.decode()
     assert "There is a problem" in page
@@ -405,6 +406,7 @@ def test_a_record_not_published_needs_no_seal(draft, advance, people, password, 
         by=people["monitoring_officer"],
         action="decide_publication",
         password=password,
+        code=signing_code(people["monitoring_officer"], "decide_publication"),
         publication=choices,
     )
     assert decided.status == DecisionStatus.NOT_PUBLISHED
