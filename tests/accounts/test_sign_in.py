@@ -166,3 +166,21 @@ def test_nobody_removes_another_persons_device(client, make_user, phone):
     response = client.post(f"/accounts/two-factor/authenticator/{phone.pk}/remove/")
     assert response.status_code == 404
     assert TOTPDevice.objects.filter(pk=phone.pk).exists()
+
+
+def test_the_admin_waits_for_the_code_too(client, make_user, password):
+    from pcc_grants.roles import Role
+
+    admin = make_user(Role.ADMINISTRATOR, username="admin", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=admin, name="Phone", confirmed=True)
+    # Signed in through the admin's own sign-in form, with the password alone.
+    client.post("/admin/login/", {"username": "admin", "password": password, "next": "/admin/"})
+    assert "_auth_user_id" in client.session
+    for url in (
+        "/admin/",
+        "/admin/pcc_grants/user/",
+        f"/admin/pcc_grants/user/{admin.pk}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(CODE_PAGE), url
