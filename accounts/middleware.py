@@ -4,6 +4,7 @@ before anything else, and one whose role must have one sets it up first."""
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.two_factor import has_device, must_use
@@ -51,8 +52,6 @@ def _open_to_all(name: str, view_func) -> bool:
 
 
 def _to(name: str, request):
-    from django.urls import reverse
-
     return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
 
 
