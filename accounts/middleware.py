@@ -1,6 +1,7 @@
 """Two factors at sign-in, for every page: a user who has a second factor gives it
 before anything else, and one whose role must have one sets it up first."""
 
+import time
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect
@@ -57,6 +58,7 @@ def _to(name: str, request):
 
 VERIFY, ENROL, FREE = "verify", "enrol", "free"
 STATE_SESSION_KEY = "pcc_two_factor"
+STATE_AT_SESSION_KEY = "pcc_two_factor_at"
 
 
 def sign_in_state(request, user) -> str:
@@ -70,7 +72,21 @@ def sign_in_state(request, user) -> str:
     else:
         state = FREE
     request.session[STATE_SESSION_KEY] = state
+    request.session[STATE_AT_SESSION_KEY] = time.time()
     return state
+
+
+def kept_state(request, user) -> str:
+    """The state kept at sign-in, unless the account's second factors changed since
+    (a device added elsewhere holds back a session signed in with the password
+    alone): then worked out again. The user row is read anyway; no query more."""
+    state = request.session.get(STATE_SESSION_KEY)
+    changed = user.second_factors_changed_at
+    if state and (
+        changed is None or changed.timestamp() <= request.session.get(STATE_AT_SESSION_KEY, 0)
+    ):
+        return state
+    return sign_in_state(request, user)
 
 
 class TwoFactorMiddleware:
@@ -84,7 +100,7 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        state = request.session.get(STATE_SESSION_KEY) or sign_in_state(request, user)
+        state = kept_state(request, user)
         name = request.resolver_match.view_name if request.resolver_match else ""
         if state == VERIFY:
             # Signed in with the password, the second factor not yet given: only the

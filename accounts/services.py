@@ -5,11 +5,12 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from pcc_grants.models import OrganisationSettings
+from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.roles import Role, has_role
 from pcc_grants.two_factor import must_use
 
@@ -31,9 +32,19 @@ REASON_NEEDED = "Say why the devices are being reset (for the audit trail)."
 
 
 def record(user, action: str, *, by, detail: str = "") -> SecurityEvent:
+    """The event in the account's history; and, the account's second factors having
+    changed, every session signed in before now works out again what it needs."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(second_factors_changed_at=now)
+    user.second_factors_changed_at = now
     return SecurityEvent.objects.create(
         user=user, action=action, by=by, by_name=str(by), detail=detail
     )
+
+
+def _locked(user):
+    """The user's row, locked: two changes to one account's factors wait in turn."""
+    return User.objects.select_for_update().get(pk=user.pk)
 
 
 def clear_throttle(request, user) -> None:
@@ -99,10 +110,11 @@ def passkey_added(user, device) -> None:
 
 
 def recovery_code_used(user) -> None:
-    record(
-        user,
-        SecurityAction.RECOVERY_CODE_USED,
+    SecurityEvent.objects.create(
+        user=user,
+        action=SecurityAction.RECOVERY_CODE_USED,
         by=user,
+        by_name=str(user),
         detail=f"{recovery_codes_left(user)} left",
     )
 
@@ -113,6 +125,7 @@ def device_remove(user, device) -> None:
     a user whose role must use two factors."""
     if device.user_id != user.pk:
         raise PermissionDenied("That is not one of your devices.")
+    _locked(user)
     left = [d for d in authenticators(user) if (type(d), d.pk) != (type(device), device.pk)]
     if not left and must_use(user, OrganisationSettings.load()):
         raise ValidationError(LAST_FACTOR)
@@ -131,6 +144,7 @@ def two_factor_reset(user, *, by, reason: str) -> int:
         raise PermissionDenied(NOT_YOUR_OWN)
     if not (reason or "").strip():
         raise ValidationError({"reason": [REASON_NEEDED]})
+    _locked(user)
     removed = 0
     for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
@@ -26,6 +27,7 @@ from pcc_grants.forms import add_service_errors
 from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.two_factor import (
     RECOVERY,
+    has_device,
     mark_passkey_used,
     must_use,
     verify_code,
@@ -72,9 +74,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 PENDING_KEY_SESSION_KEY = "pcc_pending_authenticator_key"
 
 
+def _second_factor_first(request: HttpRequest) -> HttpResponse | None:
+    """Adding a second factor needs a session verified by one the account has, or an
+    account with none (the middleware says so too; this holds whatever it kept)."""
+    if not request.user.is_verified() and has_device(request.user):
+        return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.path})}")
+    return None
+
+
 @never_cache
 def authenticator(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: the QR code and the secret, then a code from it."""
+    if refused := _second_factor_first(request):
+        return refused
     user = request.user
     device = services.authenticator_pending(user, request.session.get(PENDING_KEY_SESSION_KEY))
     request.session[PENDING_KEY_SESSION_KEY] = device.key
@@ -121,7 +133,16 @@ def authenticator(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes (POST), shown once, on the page after."""
     if request.method == "POST":
-        request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_create(request.user)
+        if refused := _second_factor_first(request):
+            return refused
+        user = request.user
+        request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_create(user)
+        if not user.is_verified():
+            # The account had no second factor: its recovery codes are its first,
+            # and this session goes on as verified by them.
+            otp_login(
+                request, StaticDevice.objects.get(user=user, name=services.RECOVERY_DEVICE_NAME)
+            )
         return redirect(
             f"{reverse('accounts:recovery_codes')}?{urlencode({'next': _next(request)})}"
         )
@@ -229,6 +250,12 @@ class PasskeyAuthenticationComplete(CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         if not self.request.user.is_authenticated:
             raise PermissionDenied("Sign in with your password first.")
+        # (A request that did not pass through django-otp's middleware is unverified.)
+        signing = getattr(self.request.user, "is_verified", lambda: False)()
         super().complete_auth(device)
-        mark_passkey_used(self.request, device)
-        services.clear_throttle(self.request, self.request.user)
+        if signing:
+            # On a signing page, the sign-in long complete: it counts for the next
+            # signature. The passkey that completes a sign-in signs nothing.
+            mark_passkey_used(self.request, device)
+        else:
+            services.clear_throttle(self.request, self.request.user)

@@ -92,6 +92,17 @@ def verify_pdf(data: bytes) -> Verdict:
     return Verdict(sha256=sha256, size=len(data), match=match, signature=check_signature(data))
 
 
+# What a multipart form adds around the file: its boundaries, headers, the CSRF token.
+FORM_OVERHEAD = 64 * 1024
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 class VerifyForm(forms.Form):
     pdf = forms.FileField(
         label=FIELD_LABEL,
@@ -118,6 +129,12 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Upload a PDF and learn whether it is a published record, and whose seal it
     carries. The answer is the page itself: nothing is stored."""
     posted = request.method == "POST"
+    if posted and _declared_length(request) > MAX_BYTES + FORM_OVERHEAD:
+        # Refused by what the request says it holds, before the body is read.
+        form = VerifyForm(data={}, files={})
+        form.is_valid()
+        form.errors["pdf"] = form.error_class([TOO_BIG])
+        return render(request, "decisions/verify.html", {"form": form}, status=413)
     form = VerifyForm(request.POST, request.FILES) if posted else VerifyForm()
     verdict = None
     if posted and form.is_valid():

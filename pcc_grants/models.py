@@ -99,6 +99,9 @@ class User(AbstractUser):
         blank=True,
         help_text="As it appears on documents, e.g. Head of Governance & Commissioning.",
     )
+    # When a second factor was last added or removed: a session signed in before
+    # then works out again what it still needs (accounts.middleware).
+    second_factors_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -211,3 +211,18 @@ def test_verify_pdf_refuses_what_is_not_a_pdf(organisation, tmp_path):
     assert "not a PDF" in str(error)
     _, error = verify_pdf(tmp_path / "missing.pdf")
     assert "cannot be read" in str(error)
+
+
+def test_a_request_declaring_more_than_the_limit_is_refused_before_it_is_read(
+    client, organisation
+):
+    from decisions import verification
+
+    declared = verification.MAX_BYTES + verification.FORM_OVERHEAD + 1
+    response = client.post(
+        "/decisions/verify/",
+        {"pdf": SimpleUploadedFile("small.pdf", b"%PDF-1.7\n%%EOF\n")},
+        CONTENT_LENGTH=str(declared),
+    )
+    assert response.status_code == 413
+    assert verification.TOO_BIG in response.content.decode()
