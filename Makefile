@@ -58,5 +58,5 @@ bench: install ## Benchmark every page on bulk data (DATABASE_URL or bench/bench
 	$(BIN)/python manage.py generate_bulk_data --if-empty --scale $(BENCH_SCALE) && \
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
-clean: ## Remove the virtual environment, SQLite database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info
+clean: ## Remove the virtual environment, SQLite database, collected static files and the demo certificate
+	rm -rf $(VENV) db.sqlite3 staticfiles var *.egg-info
