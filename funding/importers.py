@@ -58,6 +58,9 @@ ALLOCATION_COLUMNS = (
     "comments",
 )
 ALLOCATION_REQUIRED = ("financial_year", "funding_stream", "recipient", "title", "amount")
+# Columns an export writes that an import reads past: the system numbers each
+# allocation it creates (``A000145``).
+ALLOCATION_EXPORT_ONLY = ("reference",)
 
 
 def _max_length(model, name: str) -> int:
@@ -126,6 +129,7 @@ class PlannedRow:
     action: str  # "create" or "update"
     summary: str
     amount: Decimal | None = None
+    url: str = ""  # the record's page (meaningful once the import is saved)
 
 
 @dataclass
@@ -336,7 +340,11 @@ def _import_funding_row(row: _Row, *, by, years: dict[int, FinancialYear]) -> Pl
         action = "create"
     shown = "to be determined" if stream.budget is None else format_money(stream.budget)
     return PlannedRow(
-        row.number, action, f"{year.label} · {stream.name} · budget {shown}", stream.budget
+        row.number,
+        action,
+        f"{year.label} · {stream.name} · budget {shown}",
+        stream.budget,
+        stream.get_absolute_url(),
     )
 
 
@@ -407,6 +415,7 @@ def _import_allocation_row(
         f"{stream.financial_year.label} · {stream.name} → {allocation.recipient_name}: {title} "
         f"({allocation.get_status_display().lower()})",
         allocation.amount,
+        allocation.get_absolute_url(),
     )
 
 
@@ -439,7 +448,12 @@ def _duplicate(kind: str, number: int, values: dict, seen: dict) -> RowError | N
 
 _KINDS = {
     "funding": (FUNDING_COLUMNS, FUNDING_REQUIRED, _import_funding_row, "name"),
-    "allocations": (ALLOCATION_COLUMNS, ALLOCATION_REQUIRED, _import_allocation_row, "amount"),
+    "allocations": (
+        (*ALLOCATION_EXPORT_ONLY, *ALLOCATION_COLUMNS),
+        ALLOCATION_REQUIRED,
+        _import_allocation_row,
+        "amount",
+    ),
 }
 
 
@@ -481,29 +495,36 @@ def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> 
 run_import.alters_data = True
 
 
-def export_allocation_rows(queryset) -> list[list[str]]:
-    """Rows in the import's own columns, so that an export re-imports as it was."""
-    rows = [list(ALLOCATION_COLUMNS)]
+def export_allocation_rows(queryset) -> list[list]:
+    """Rows in the import's own columns, after the allocation's reference, so that an
+    export re-imports as it was. Money is a ``Decimal`` and dates are dates: a CSV
+    writes them as ``9400.00`` and ``2016-04-01``, a workbook as typed cells."""
+    rows = [[*ALLOCATION_EXPORT_ONLY, *ALLOCATION_COLUMNS]]
     for allocation in queryset.select_related(
-        "funding_stream__financial_year", "recipient", "theme"
+        "funding_stream__financial_year", "recipient", "theme", "decision"
     ).order_by("funding_stream__financial_year__start_year", "pk"):
         rows.append(allocation_export_row(allocation))
     return rows
 
 
-def allocation_export_row(allocation: Allocation) -> list[str]:
+def allocation_export_row(allocation: Allocation) -> list:
     return [
+        allocation.reference,
         allocation.funding_stream.financial_year.label,
         allocation.funding_stream.name,
         allocation.recipient.name if allocation.recipient_id else "",
         allocation.title,
-        f"{allocation.amount:.2f}",
+        allocation.amount.quantize(Decimal("0.01")),
         allocation.status,
-        allocation.period_start.isoformat(),
-        allocation.period_end.isoformat(),
+        allocation.period_start,
+        allocation.period_end,
         "yes" if allocation.indicative else "no",
         allocation.theme.name if allocation.theme_id else "",
         allocation.route,
-        allocation.decision_reference,
+        # The record that approved it here, or the one named for a decision made
+        # outside the system.
+        allocation.decision.reference
+        if allocation.decision_id and allocation.decision.reference
+        else allocation.decision_reference,
         allocation.comments,
     ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("position/<slug:year>.pdf", views.position_pdf, name="position_pdf"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
 ]

@@ -10,11 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from pcc_grants.charts import funding_bars
-from pcc_grants.downloads import download
+from pcc_grants.downloads import XLSX_TYPE, download
 from pcc_grants.forms import add_service_errors
 from pcc_grants.history import change_history
 from pcc_grants.pagination import page_of
@@ -22,10 +22,10 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import naming, permissions, services, workflow
+from . import import_templates, naming, permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
-from .importers import allocation_export_row, export_allocation_rows, run_import
+from .importers import export_allocation_rows, run_import
 from .models import Allocation, FinancialYear, FundingStream
 from .selectors import (
     current_financial_year,
@@ -198,7 +198,6 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "funding/allocation_detail.html",
         {
             "allocation": allocation,
-            "export_row": allocation_export_row(allocation),
             "actions": actions,
             "can_edit": permissions.can_edit_allocation(user, allocation),
             "can_vary": permissions.can_record_variation(user, allocation),
@@ -406,6 +405,25 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/import_upload.html", {"form": form})
 
 
+@require_safe
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The workbook to fill in for an import: columns, an example, drop-down lists."""
+    require(permissions.can_edit_funding(request.user))
+    if kind not in import_templates.COLUMNS:
+        raise Http404("No such import.")
+    current = current_financial_year()
+    year = (
+        current.label
+        if current
+        else FinancialYear(start_year=FinancialYear.start_year_for(timezone.localdate())).label
+    )
+    response = HttpResponse(
+        import_templates.import_template(kind, year=year), content_type=XLSX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{kind}-template.xlsx"'
+    return response
+
+
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     require(permissions.can_edit_funding(request.user))
@@ -428,5 +446,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     del request.session[IMPORT_SESSION_KEY]
     noun = "funding streams" if pending["kind"] == "funding" else "allocations"
     messages.success(request, f"{len(result.planned)} {noun} imported from {pending['name']}.")
-    target = "funding:stream_list" if pending["kind"] == "funding" else "funding:allocation_list"
-    return redirect(reverse(target))
+    # Exactly the rows this import made, each linked to its record.
+    return render(
+        request,
+        "funding/import_done.html",
+        {"result": result, "file_name": pending["name"], "kind": pending["kind"]},
+    )

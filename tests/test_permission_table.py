@@ -140,6 +140,7 @@ TABLE = {
     "/funding/position/{year}.pdf":                         "L   200 200 200 200 200 200 403 200",
     "/funding/import/":                                     "L   200 200 403 403 403 403 403 403",
     "/funding/import/confirm/":                             "L   405 405 405 405 405 405 405 405",
+    "/funding/import/template/allocations.xlsx":            "L   200 200 403 403 403 403 403 403",
     # Providers, agreements, documents, monitoring returns (docs/commissioning.md)
     "/commissioning/providers/":                            "L   200 200 200 200 200 403 403 200",
     "/commissioning/providers/new/":                        "L   200 200 403 403 403 403 403 403",

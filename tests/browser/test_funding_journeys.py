@@ -401,12 +401,18 @@ def test_a_good_import_is_previewed_with_its_total_then_saved_on_confirmation(
 
     page.get_by_role("button", name="Confirm and import 2 rows").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Allocations")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported from victims.csv")
     expect(page.get_by_role("status").first).to_contain_text(
         "2 allocations imported from victims.csv."
     )
-    expect(register_rows(page)).to_have_count(2)
+    # Exactly the rows the import created, each a link to its record.
+    created = page.get_by_test_id("imported-rows").locator("tbody").get_by_role("row")
+    expect(created).to_have_count(2)
     assert_accessible(page)
+    created.nth(0).get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Witness care")
+    page.goto("/funding/allocations/")
+    expect(register_rows(page)).to_have_count(2)
     assert sorted(Allocation.objects.values_list("title", "amount", "status")) == [
         ("Restorative Justice Hub", Decimal("1250.50"), AllocationStatus.APPROVED),
         ("Witness care", Decimal("9400.00"), AllocationStatus.PROPOSED),

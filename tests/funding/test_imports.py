@@ -10,7 +10,7 @@ from commissioning.models import Provider
 from funding.importers import run_import
 from funding.models import Allocation, AllocationStatus, FundingStream, PlanTheme
 
-from ..factories import FinancialYearFactory, FundingStreamFactory
+from ..factories import AllocationFactory, FinancialYearFactory, FundingStreamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +301,83 @@ def test_funding_position_as_json_has_a_row_per_stream_and_a_total(stream_2016):
 def test_funding_position_of_an_unknown_year_fails():
     with pytest.raises(CommandError, match="No financial year 2099/00"):
         call_command("funding_position", "--year", "2099/00")
+
+
+def test_an_export_names_each_allocation_and_the_record_that_approved_it(tmp_path, draft, advance):
+    """The allocation's reference, and for one a decision record approved, that
+    record's reference, where the column had been left blank."""
+    import csv
+
+    from funding.models import Allocation
+
+    decision = advance(draft, "approved")
+    allocation = AllocationFactory(title="Approved by the record")
+    Allocation.objects.filter(pk=allocation.pk).update(decision=decision)
+    exported = tmp_path / "export.csv"
+    call_command("export_allocations", "--output", str(exported))
+    rows = {row["reference"]: row for row in csv.DictReader(exported.open())}
+    assert rows[allocation.reference]["decision_reference"] == decision.reference
+    assert rows[allocation.reference]["amount"] == f"{allocation.amount:.2f}"
+    assert rows[allocation.reference]["period_start"] == allocation.period_start.isoformat()
+
+
+@pytest.mark.parametrize("kind", ["allocations", "funding"])
+def test_the_import_template_has_the_columns_an_example_and_drop_down_lists(
+    client, make_user, stream_2016, kind
+):
+    from openpyxl import load_workbook
+
+    from funding.importers import ALLOCATION_COLUMNS, FUNDING_COLUMNS
+    from pcc_grants.roles import Role
+
+    client.force_login(make_user(Role.OFFICER, username="officer"))
+    response = client.get(f"/funding/import/template/{kind}.xlsx")
+    assert response.status_code == 200
+    assert f"import-{kind}-template.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    columns = ALLOCATION_COLUMNS if kind == "allocations" else FUNDING_COLUMNS
+    header, example = list(sheet.iter_rows(values_only=True))[:2]
+    assert header == columns
+    assert sheet.freeze_panes == "A2"
+    lists = workbook["Lists"]
+    assert lists.sheet_state == "hidden"
+    offered = {
+        str(rule.sqref).split(":")[0].rstrip("0123456789"): rule.formula1
+        for rule in sheet.data_validations.dataValidation
+    }
+    year_column = "A"
+    assert offered[year_column].startswith("=Lists!")
+    years = [row[0] for row in lists.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert "2016/17" in years
+    if kind == "allocations":
+        status_column = chr(ord("A") + columns.index("status"))
+        assert status_column in offered
+        statuses = {cell.value for cell in lists[offered[status_column].split("$")[1]][1:]}
+        assert {"proposed", "approved"} <= statuses
+        # The example is typed: a number in pounds and a date.
+        amount = sheet.cell(row=2, column=columns.index("amount") + 1)
+        assert isinstance(amount.value, int | float) and "£" in amount.number_format
+        assert sheet.cell(row=2, column=columns.index("period_start") + 1).is_date
+
+
+def test_the_allocation_template_example_imports_as_it_is(
+    tmp_path, stream_2016, client, make_user
+):
+    """Filled in with the example alone, the template passes the import's checks."""
+    from pcc_grants.roles import Role
+
+    client.force_login(make_user(Role.OFFICER, username="officer"))
+    # Today's year is not recorded: the example is in the latest one, 2016/17.
+    content = client.get("/funding/import/template/allocations.xlsx").content
+    result = run_import(kind="allocations", content=content, by=None, dry_run=True)
+    assert result.ok, result.errors
+
+
+def test_only_who_may_import_gets_a_template(client, make_user):
+    from pcc_grants.roles import Role
+
+    client.force_login(make_user(Role.PANEL_MEMBER, username="panel"))
+    assert client.get("/funding/import/template/allocations.xlsx").status_code == 403
+    client.force_login(make_user(Role.OFFICER, username="officer"))
+    assert client.get("/funding/import/template/nothing.xlsx").status_code == 404

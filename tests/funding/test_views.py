@@ -217,7 +217,7 @@ def test_register_download_contains_only_the_filtered_rows(officer_client, strea
     response = officer_client.get("/funding/allocations/?status=approved&download=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("financial_year,funding_stream,recipient,title,amount")
+    assert lines[0].startswith("reference,financial_year,funding_stream,recipient,title,amount")
     assert len(lines) == 2
     assert ",Kept," in lines[1]
 
@@ -225,11 +225,29 @@ def test_register_download_contains_only_the_filtered_rows(officer_client, strea
 def test_register_download_as_xlsx(officer_client, stream):
     from openpyxl import load_workbook
 
-    AllocationFactory(funding_stream=stream, title="Kept", amount=Decimal("9400"))
+    kept = AllocationFactory(funding_stream=stream, title="Kept", amount=Decimal("9400"))
     response = officer_client.get("/funding/allocations/?download=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][3:5] == ("Kept", "9400.00")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert sheet.title == "Allocations"
+    assert sheet.freeze_panes == "A2"  # the header stays in view
+    header, row = list(sheet.iter_rows(values_only=True))[:2]
+    assert header[:6] == (
+        "reference",
+        "financial_year",
+        "funding_stream",
+        "recipient",
+        "title",
+        "amount",
+    )
+    assert row[0] == kept.reference and row[4] == "Kept"
+    # Money is a number shown in pounds, dates are dates: a spreadsheet adds them up.
+    amount = sheet.cell(row=2, column=6)
+    assert isinstance(amount.value, int | float) and amount.value == 9400
+    assert "£" in amount.number_format
+    start = sheet.cell(row=2, column=8)
+    assert start.is_date and start.value.date() == kept.period_start
+    assert sheet.column_dimensions["C"].width >= len(stream.name)
 
 
 def test_funding_position_pdf_is_tagged_and_contains_the_totals(officer_client, stream):
@@ -264,12 +282,18 @@ def test_browser_import_saves_only_after_confirmation(officer_client, stream):
     assert not Allocation.objects.exists()
     token = preview.context["token"]
 
+    AllocationFactory(funding_stream=stream, title="There before the import")
     confirmed = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
     assert "1 allocations imported from allocations.csv." in confirmed.text
-    assert Allocation.objects.get().amount == Decimal("100000.00")
+    created = Allocation.objects.get(title="Referral service")
+    assert created.amount == Decimal("100000.00")
+    # The page lists exactly what the import created, each row linked to its record.
+    assert confirmed.context["result"].planned[0].url == created.get_absolute_url()
+    assert f'href="{created.get_absolute_url()}"' in confirmed.text
+    assert "There before the import" not in confirmed.text
     again = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
     assert "expired or was already confirmed" in again.text
-    assert Allocation.objects.count() == 1
+    assert Allocation.objects.count() == 2
 
 
 def test_browser_import_with_errors_offers_no_confirmation(officer_client, stream):
@@ -295,3 +319,17 @@ def test_user_text_is_escaped_on_pages(officer_client, stream):
     html = officer_client.get("/funding/allocations/").content.decode()
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_every_filter_of_the_register_says_what_choosing_nothing_means(officer_client, stream):
+    page = officer_client.get("/funding/allocations/").content.decode()
+    assert "---------" not in page
+    for label in (
+        "Any financial year",
+        "Any funding stream",
+        "Any status",
+        "Any provider",
+        "Any theme",
+        "Any route",
+    ):
+        assert f'<option value="" selected>{label}</option>' in page or f">{label}<" in page
