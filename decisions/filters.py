@@ -18,13 +18,13 @@ class DecisionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=DecisionStatus.choices,
-        empty_label="Any",
+        empty_label="Any status",
         widget=LongSelect(attrs={"class": "form-select"}),
     )
     category = django_filters.ChoiceFilter(
         label="Category",
         choices=DecisionCategory.choices,
-        empty_label="Any",
+        empty_label="Any category",
         widget=LongSelect(attrs={"class": "form-select"}),
     )
     year = YearFilter(

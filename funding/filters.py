@@ -12,23 +12,35 @@ class AllocationFilter(django_filters.FilterSet):
         label="Financial year",
         field_name="funding_stream__financial_year",
         queryset=FinancialYear.objects.all(),
+        empty_label="Any financial year",
         widget=LongSelect,
     )
     stream = django_filters.ModelChoiceFilter(
         label="Funding stream",
         field_name="funding_stream",
         queryset=FundingStream.objects.select_related("financial_year"),
+        empty_label="Any funding stream",
         widget=LongSelect,
     )
-    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices, widget=LongSelect)
+    status = django_filters.ChoiceFilter(
+        choices=AllocationStatus.choices, empty_label="Any status", widget=LongSelect
+    )
     recipient = django_filters.ModelChoiceFilter(
-        label="Provider", queryset=Provider.objects.all(), widget=LongSelect(label_field="name")
+        label="Provider",
+        queryset=Provider.objects.all(),
+        empty_label="Any provider",
+        widget=LongSelect(label_field="name"),
     )
     theme = django_filters.ModelChoiceFilter(
-        queryset=PlanTheme.objects.all(), widget=LongSelect(label_field="name")
+        queryset=PlanTheme.objects.all(),
+        empty_label="Any theme",
+        widget=LongSelect(label_field="name"),
     )
     route = django_filters.ChoiceFilter(
-        label="Commissioning route", choices=CommissioningRoute.choices, widget=LongSelect
+        label="Commissioning route",
+        choices=CommissioningRoute.choices,
+        empty_label="Any route",
+        widget=LongSelect,
     )
     q = django_filters.CharFilter(label="Search", method="search")
 

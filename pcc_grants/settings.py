@@ -284,6 +284,7 @@ if DEBUG and not (SEAL_PKCS12_FILE or SEAL_CERT_FILE or SEAL_KEY_FILE):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_403": {"()": "pcc_grants.log_filters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -292,6 +293,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Failed sign-ins and lockouts are warnings; routine housekeeping is not.
         "axes": {"level": "WARNING"},
+        # A refused request is one line, not a traceback.
+        "django.request": {"filters": ["one_line_403"]},
         # A seal that does not validate is reported on the page; pyHanko's own
         # traceback for it is noise.
         "pyhanko": {"level": "ERROR"},

@@ -222,3 +222,16 @@ def test_a_username_longer_than_any_account_gets_the_forms_error(client):
         "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
     )
     assert not AccessAttempt.objects.exists()
+
+
+def test_a_refused_request_is_logged_as_one_line(client, make_user, caplog):
+    from pcc_grants.roles import Role
+
+    client.force_login(make_user(Role.PANEL_MEMBER, username="panel"))
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get("/funding/allocations/new/")
+    assert response.status_code == 403
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert refused and all(r.exc_info is None for r in refused)
+    assert refused[0].getMessage().startswith("Forbidden")
+    assert "\n" not in refused[0].getMessage()
