@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.formats import date_format
 
 from commissioning.models import Provider
 from pcc_grants.money import format_money
@@ -264,8 +265,8 @@ def _validate_period(allocation: Allocation, year: FinancialYear) -> None:
     if allocation.period_start < year.starts_on or allocation.period_end > year.ends_on:
         message = PERIOD_OUTSIDE_YEAR.format(
             year=year.label,
-            start=f"{year.starts_on:%d/%m/%Y}",
-            end=f"{year.ends_on:%d/%m/%Y}",
+            start=date_format(year.starts_on, "j F Y"),
+            end=date_format(year.ends_on, "j F Y"),
         )
         field = "period_start" if allocation.period_start < year.starts_on else "period_end"
         raise ValidationError({field: message})

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from commissioning.models import CommissioningRoute
 from pcc_grants.charts import funding_bars
 from pcc_grants.downloads import XLSX_TYPE, download
 from pcc_grants.forms import add_service_errors
@@ -26,7 +27,7 @@ from . import import_templates, naming, permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
 from .importers import export_allocation_rows, run_import
-from .models import Allocation, FinancialYear, FundingStream
+from .models import Allocation, AllocationStatus, FinancialYear, FundingStream
 from .selectors import (
     current_financial_year,
     financial_year_from_slug,
@@ -148,6 +149,29 @@ def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Allocations ------------------------------------------------------------------------
 
 
+def _covering(filterset: AllocationFilter) -> str:
+    """What the register's total covers, in words: "2017/18, all streams", "All
+    years, Victims' Services, approved"."""
+    chosen = getattr(filterset.form, "cleaned_data", {}) or {}
+    year, stream = chosen.get("year"), chosen.get("stream")
+    parts = [
+        year.label if year else ("" if stream else "All years"),
+        (stream.name if year else str(stream)) if stream else "all streams",
+    ]
+    if chosen.get("status"):
+        parts.append(AllocationStatus(chosen["status"]).label.lower())
+    if chosen.get("recipient"):
+        parts.append(f"to {chosen['recipient']}")
+    if chosen.get("theme"):
+        parts.append(f"theme {chosen['theme']}")
+    if chosen.get("route"):
+        parts.append(CommissioningRoute(chosen["route"]).label.lower())
+    if chosen.get("q"):
+        parts.append(f"matching “{chosen['q']}”")
+    text = ", ".join(part for part in parts if part)
+    return text[:1].upper() + text[1:]
+
+
 @require_safe
 def allocation_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_funding(request.user))
@@ -173,6 +197,7 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "total": summary["total"],
+            "covering": _covering(filterset),
             "query": query.urlencode(),
             "can_edit": permissions.can_edit_funding(request.user),
         },

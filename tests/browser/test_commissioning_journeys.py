@@ -438,8 +438,8 @@ def test_the_contracts_register_filters_by_value_and_downloads_the_rows_shown(
             "Yes",
             "No",
             "£29,065",
-            "01/04/2017",
-            "31/03/2018",
+            "1 April 2017",
+            "31 March 2018",
             "—",
             "Grant agreement",
         ]

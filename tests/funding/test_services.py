@@ -199,7 +199,7 @@ def test_a_part_year_period_must_fall_within_the_financial_year():
             period_end=stream.financial_year.ends_on.replace(year=2014, month=4, day=30),
         )
     assert refused.value.message_dict["period_end"] == [
-        "The period must fall within the financial year 2013/14 (01/04/2013 to 31/03/2014)."
+        "The period must fall within the financial year 2013/14 (1 April 2013 to 31 March 2014)."
     ]
 
 

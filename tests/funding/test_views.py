@@ -2,6 +2,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from funding.models import Allocation, AllocationStatus, FundingStream
@@ -333,3 +334,17 @@ def test_every_filter_of_the_register_says_what_choosing_nothing_means(officer_c
         "Any route",
     ):
         assert f'<option value="" selected>{label}</option>' in page or f">{label}<" in page
+
+
+def test_the_registers_total_says_what_it_covers(officer_client, stream):
+    AllocationFactory(funding_stream=stream, amount=Decimal("100"))
+    everything = officer_client.get("/funding/allocations/").content.decode()
+    assert "All years, all streams: 1 allocation, totalling" in everything
+    year = officer_client.get(
+        f"/funding/allocations/?year={stream.financial_year.pk}&status=proposed"
+    ).content.decode()
+    assert f"{stream.financial_year.label}, all streams, proposed: 1 allocation" in year
+    one = officer_client.get(
+        f"/funding/allocations/?year={stream.financial_year.pk}&stream={stream.pk}"
+    ).content.decode()
+    assert escape(f"{stream.financial_year.label}, {stream.name}: 1 allocation") in one
