@@ -11,7 +11,13 @@ from django.db.models import Sum
 
 from pcc_grants.money import format_money
 
-from .models import COMMITTED_STATUSES, Allocation, FinancialYear, FundingStream
+from .models import (
+    COMMITTED_STATUSES,
+    Allocation,
+    AllocationStatus,
+    FinancialYear,
+    FundingStream,
+)
 
 ZERO = Decimal("0.00")
 
@@ -52,6 +58,36 @@ def children_available(stream: FundingStream, *, excluding_pk: int | None = None
     children = stream.children.exclude(pk=excluding_pk) if excluding_pk else stream.children
     totals = children.aggregate(budget=Sum("budget"), carried=Sum("carried_forward"))
     return (totals["budget"] or ZERO) + (totals["carried"] or ZERO)
+
+
+PROPOSED_OVER = (
+    "If every proposed allocation of {stream} were approved, it would commit {total}: "
+    "{over} more than the {ceiling} it allows{tbd}. Approval will be refused unless the "
+    "amounts or the budget change."
+)
+
+
+def proposed_overspend(stream: FundingStream) -> str:
+    """A warning, at entry, when what the stream has committed and proposed together
+    is more than it allows; empty when it is not. Nothing is refused: a proposal may
+    be one of several to choose between, and approval applies the rule."""
+    proposed = (
+        stream.allocations.filter(status=AllocationStatus.PROPOSED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    total = stream_committed(stream) + proposed
+    ceiling = stream.ceiling
+    if total <= ceiling:
+        return ""
+    return PROPOSED_OVER.format(
+        stream=stream.name,
+        total=format_money(total),
+        over=format_money(total - ceiling),
+        ceiling=format_money(ceiling),
+        tbd=BUDGET_TBD if stream.budget_to_be_determined else "",
+    )
 
 
 def check_budget(stream: FundingStream, *, committed: Decimal) -> None:

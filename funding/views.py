@@ -23,7 +23,7 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import import_templates, naming, permissions, services, workflow
+from . import budget, import_templates, naming, permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FileImportForm, FundingStreamForm
 from .importers import export_allocation_rows, run_import
@@ -262,8 +262,16 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error, ALLOCATION_ERROR_ALIASES)
         else:
             messages.success(request, f"Allocation “{allocation.title}” recorded as proposed.")
+            _warn_of_overspend(request, allocation)
             return redirect(allocation)
     return render(request, "funding/allocation_form.html", {"form": form, "allocation": None})
+
+
+def _warn_of_overspend(request: HttpRequest, allocation: Allocation) -> None:
+    """On saving, what the proposals would do to the stream, not later on its page."""
+    warning = budget.proposed_overspend(allocation.funding_stream)
+    if warning:
+        messages.warning(request, warning)
 
 
 def _allocation_varied(request: HttpRequest) -> Allocation | None:
@@ -314,6 +322,7 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error, ALLOCATION_ERROR_ALIASES)
         else:
             messages.success(request, "Allocation saved.")
+            _warn_of_overspend(request, allocation)
             return redirect(allocation)
     return render(
         request, "funding/allocation_form.html", {"form": form, "allocation": allocation}

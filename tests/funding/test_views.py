@@ -5,7 +5,9 @@ import pytest
 from django.utils.html import escape
 from pypdf import PdfReader
 
+from funding import budget
 from funding.models import Allocation, AllocationStatus, FundingStream
+from pcc_grants.money import format_money
 from pcc_grants.roles import Role
 
 from ..factories import AllocationFactory, FinancialYearFactory, FundingStreamFactory
@@ -348,3 +350,45 @@ def test_the_registers_total_says_what_it_covers(officer_client, stream):
         f"/funding/allocations/?year={stream.financial_year.pk}&stream={stream.pk}"
     ).content.decode()
     assert escape(f"{stream.financial_year.label}, {stream.name}: 1 allocation") in one
+
+
+def _propose(client, stream, amount: str):
+    return client.post(
+        "/funding/allocations/new/",
+        {
+            "funding_stream": stream.pk,
+            "title": "Peer mentors",
+            "description": "",
+            "amount": amount,
+            "recipient_name": "Darlington Borough Council",
+            "theme_name": "",
+            "period_start": "",
+            "period_end": "",
+            "route": "",
+            "replaces": "",
+            "decision_reference": "",
+            "comments": "",
+        },
+        follow=True,
+    )
+
+
+def test_a_proposal_that_would_overspend_its_stream_is_saved_with_a_warning(
+    officer_client, stream
+):
+    within = _propose(officer_client, stream, "1,000")
+    assert "recorded as proposed" in within.text
+    assert "If every proposed allocation" not in within.text
+    ceiling = stream.ceiling
+    over = _propose(officer_client, stream, f"{ceiling:.2f}")
+    page = over.text
+    assert "recorded as proposed" in page
+    warning = budget.PROPOSED_OVER.format(
+        stream=stream.name,
+        total=format_money(ceiling + Decimal("1000")),
+        over=format_money(Decimal("1000")),
+        ceiling=format_money(ceiling),
+        tbd="",
+    )
+    assert escape(warning) in page
+    assert Allocation.objects.filter(funding_stream=stream).count() == 2
