@@ -156,7 +156,9 @@ def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpRespo
         formset = FundingLineFormSet(initial=lines, prefix=LINES_PREFIX)
         return _render_form(request, form, formset, decision, _typed_total(lines))
 
-    form = DecisionForm(request.POST or None, instance=decision)
+    # A new record is led by the person drafting it, until they choose someone else.
+    lead = {} if decision else {"lead_officer": request.user.pk}
+    form = DecisionForm(request.POST or None, instance=decision, initial=lead)
     initial_lines = (
         [{"item": line.item, "amount": line.amount} for line in decision.funding_lines.all()]
         if decision

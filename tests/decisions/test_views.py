@@ -152,3 +152,13 @@ def test_adding_a_line_keeps_every_tick_box_as_left(officer_client, officer, dra
     form = response.context["form"]
     assert form.initial["significant_public_interest"] is False
     assert form.initial["financial_implications"] is True
+
+
+def test_a_new_record_is_led_by_whoever_drafts_it(officer_client, officer, make_user):
+    from pcc_grants.roles import Role
+
+    make_user(Role.OFFICER, username="another", first_name="Ann", last_name="Other")
+    form = officer_client.get("/staff/decisions/new/").context["form"]
+    assert form["lead_officer"].value() == officer.pk
+    page = officer_client.get("/staff/decisions/new/").content.decode()
+    assert f'<option value="{officer.pk}" selected>' in page
