@@ -59,3 +59,25 @@ def test_signing_out_returns_to_the_public_landing_page(page, login, organisatio
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(organisation.name)
+
+
+def test_a_focused_control_shows_a_strong_yellow_ring(page, organisation, tmp_path):
+    """WCAG 2.2 focus appearance: a 3px yellow outline on a focused input, however
+    Bootstrap would draw it, and on a focused button."""
+    page.goto("/accounts/login/")
+    username = page.get_by_label("Username")
+    username.focus()
+    style = username.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, "
+        "s.outlineColor, s.boxShadow]; }"
+    )
+    assert style[:3] == ["solid", "3px", "rgb(255, 221, 0)"]
+    assert "inset" in style[3]
+    page.keyboard.press("Tab")  # the password
+    page.keyboard.press("Tab")  # the button
+    button = page.get_by_role("button", name="Sign in")
+    expect(button).to_be_focused()
+    ring = button.evaluate(
+        "e => [getComputedStyle(e).outlineWidth, getComputedStyle(e).outlineColor]"
+    )
+    assert ring == ["3px", "rgb(255, 221, 0)"]
