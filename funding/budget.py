@@ -72,9 +72,9 @@ def proposed_overspend(stream: FundingStream) -> str:
     is more than it allows; empty when it is not. Nothing is refused: a proposal may
     be one of several to choose between, and approval applies the rule."""
     proposed = (
-        stream.allocations.filter(status=AllocationStatus.PROPOSED).aggregate(
-            total=Sum("amount")
-        )["total"]
+        stream.allocations.filter(status=AllocationStatus.PROPOSED).aggregate(total=Sum("amount"))[
+            "total"
+        ]
         or ZERO
     )
     total = stream_committed(stream) + proposed

@@ -37,10 +37,47 @@ def validate_date_in_range(value) -> None:
         raise ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
 
 
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+ARTICLES = ("your ", "the ", "a ", "an ", "who ", "what ", "when ", "why ", "how ")
+
+
+def _the(label: str) -> str:
+    """``Amount`` → ``the amount``; ``Your name`` stays ``your name``; an acronym or a
+    name keeps its capitals (``CFO``)."""
+    words = label.strip().rstrip(":*").strip()
+    first, _, rest = words.partition(" ")
+    if not first.isupper() or len(first) == 1:
+        words = first.lower() + (" " + rest if rest else "")
+    return words if words.lower().startswith(ARTICLES) else f"the {words}"
+
+
+def what_to_do(name: str, field: forms.Field) -> str:
+    """The message for a required field left empty, as GOV.UK words it: what to do,
+    about which field ("Enter the amount, for example £9,400"; "Choose the status")."""
+    label = str(field.label or name.replace("_", " ").capitalize())
+    if isinstance(field, forms.FileField):
+        return "Choose a file to upload"
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return f"Choose {_the(label)}"
+    if isinstance(field, forms.DecimalField) and field.decimal_places == 2:
+        return f"Enter {_the(label)}, for example £9,400"
+    if isinstance(field, forms.DateField):
+        return f"Enter {_the(label)}, for example 1 April 2017"
+    if isinstance(field, forms.BooleanField):
+        return f"Tick {_the(label)}"
+    return f"Enter {_the(label)}"
+
+
 def bound_input(form: forms.BaseForm) -> None:
     """Give every text field without a length limit one, and every date field the
-    range of the system's financial years, so that such input is refused on its field."""
-    for field in form.fields.values():
+    range of the system's financial years, so that such input is refused on its field;
+    and every required field a message that says what to do, not "This field is
+    required." (a password field keeps its own)."""
+    for name, field in form.fields.items():
+        if field.error_messages.get("required") == DJANGO_REQUIRED and not isinstance(
+            field.widget, forms.PasswordInput
+        ):
+            field.error_messages = {**field.error_messages, "required": what_to_do(name, field)}
         if isinstance(field, forms.CharField) and field.max_length is None:
             field.max_length = TEXT_MAX_LENGTH
             field.validators.append(TextLengthValidator(TEXT_MAX_LENGTH))

@@ -220,7 +220,7 @@ def test_a_record_is_signed_off_published_redacted_and_its_pdf_matches_its_hash(
 
     sign(page, "Give officer approval", "not my password at all")
     expect(heading(page)).to_have_text("Give officer approval")
-    expect(page.get_by_text(WRONG_PASSWORD)).to_be_visible()
+    expect(page.get_by_text(WRONG_PASSWORD).first).to_be_visible()
     expect(field(page, "Your password, to sign")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=reference).click()

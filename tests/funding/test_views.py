@@ -392,3 +392,15 @@ def test_a_proposal_that_would_overspend_its_stream_is_saved_with_a_warning(
     )
     assert escape(warning) in page
     assert Allocation.objects.filter(funding_stream=stream).count() == 2
+
+
+def test_an_empty_allocation_form_says_what_to_enter_in_each_field(officer_client, stream):
+    page = officer_client.post("/funding/allocations/new/", {"title": ""}).content.decode()
+    assert "This field is required" not in page
+    assert "There is a problem" in page  # the error summary, linking to each field
+    for message in (
+        "Choose the funding stream",
+        "Enter the title",
+        "Enter the amount, for example £9,400",
+    ):
+        assert message in page, message
