@@ -72,7 +72,8 @@ def detail(page: Page, term: str) -> Locator:
 
 
 def field_error(page: Page, message: str) -> Locator:
-    return page.get_by_text(message, exact=True)
+    """The message beside its field (the error summary at the top repeats it)."""
+    return page.locator(".invalid-feedback").get_by_text(message, exact=True)
 
 
 def body_rows(table: Locator) -> Locator:
@@ -279,8 +280,8 @@ def test_a_single_tender_action_needs_its_ground_and_justification_before_it_is_
     expect(detail(page, "Monitoring")).to_have_text("Twice yearly")
     rows = body_rows(returns_table(page))
     expect(rows).to_have_count(2)
-    expect(rows.nth(0)).to_contain_text("1 Apr 2017 – 30 Sep 2017")
-    expect(rows.nth(1)).to_contain_text("1 Oct 2017 – 31 Mar 2018")
+    expect(rows.nth(0)).to_contain_text("1 April 2017 – 30 September 2017")
+    expect(rows.nth(1)).to_contain_text("1 October 2017 – 31 March 2018")
     assert_accessible(page)
 
     agreement = Agreement.objects.get()
@@ -376,7 +377,7 @@ def test_officer_records_a_monitoring_return_from_the_agreement_page(
     first, second = body_rows(returns_table(page)).all()
     expect(first.get_by_role("cell")).to_have_text(
         [
-            "1 Apr 2017 – 30 Sep 2017",
+            "1 April 2017 – 30 September 2017",
             "30 October 2017",
             "20 October 2017",
             "£14,500",
@@ -536,7 +537,7 @@ def test_an_overdue_return_is_listed_on_its_page_and_on_the_dashboard(
     rows = body_rows(returns_table(page))
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("VS/2017/05 · Harbour Support Services")
-    expect(rows.first).to_contain_text("1 Apr 2017 – 31 Mar 2018")
+    expect(rows.first).to_contain_text("1 April 2017 – 31 March 2018")
     expect(rows.first).to_contain_text("30 April 2018")
     expect(rows.first).to_contain_text("Overdue")
     assert_accessible(page)

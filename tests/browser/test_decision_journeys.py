@@ -503,7 +503,9 @@ def test_an_implication_ticked_without_details_is_refused_and_what_was_typed_is_
     risk_details = field(page, "Risk management: details")
     expect(risk_details).to_have_attribute("aria-invalid", "true")
     expect(
-        page.get_by_text("Give the details of the risk management implications.", exact=True)
+        page.locator(".invalid-feedback").get_by_text(
+            "Give the details of the risk management implications.", exact=True
+        )
     ).to_be_visible()
     expect(field(page, "Title")).to_have_value(TITLE)
     expect(field(page, "Executive summary")).to_have_value(SUMMARY)
@@ -542,7 +544,9 @@ def test_a_line_removed_in_the_page_stays_removed_when_the_save_is_refused(
     save_button(page).click()
 
     expect(
-        page.get_by_text("Give the details of the risk management implications.", exact=True)
+        page.locator(".invalid-feedback").get_by_text(
+            "Give the details of the risk management implications.", exact=True
+        )
     ).to_be_visible()
     # The form comes back as the officer left it: the training line is not shown, nor
     # counted, as it will not be saved.

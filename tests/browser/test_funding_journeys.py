@@ -140,7 +140,11 @@ def test_a_budget_in_fractions_of_a_penny_is_refused_and_nothing_is_saved(
     budget = page.get_by_label("Budget")
     expect(budget).to_have_value("12.345")
     expect(budget).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("Use at most two decimal places (whole pence).")).to_be_visible()
+    expect(
+        page.locator(".invalid-feedback").get_by_text(
+            "Use at most two decimal places (whole pence)."
+        )
+    ).to_be_visible()
     assert_accessible(page)
     assert not FundingStream.objects.exists()
 
@@ -292,8 +296,8 @@ def test_the_csv_download_holds_the_import_columns_and_only_the_filtered_rows(
     with open(download.path(), encoding="utf-8", newline="") as file:
         header, *rows = list(csv.reader(file))
 
-    assert header == list(ALLOCATION_COLUMNS)
-    assert sorted((row[1], row[3], row[4], row[5]) for row in rows) == [
+    assert header == ["reference", *ALLOCATION_COLUMNS]
+    assert sorted((row[2], row[4], row[5], row[6]) for row in rows) == [
         ("Community Safety Grant", "Anti-Social Behaviour Officers", "131883.00", "approved"),
         ("Victims' Services", "Restorative Justice Hub", "52750.00", "approved"),
     ]
