@@ -1,29 +1,19 @@
 from django import forms
 
-CODE_WIDGET = forms.TextInput(
-    attrs={
-        "autocomplete": "one-time-code",
-        "inputmode": "numeric",
-        "autocapitalize": "none",
-        "spellcheck": "false",
-        "class": "form-control code-input",
-    }
-)
-
-
-def code_field(label: str, help_text: str = "") -> forms.CharField:
-    return forms.CharField(label=label, max_length=40, widget=CODE_WIDGET, help_text=help_text)
+from pcc_grants.forms import code_field
 
 
 class VerifyForm(forms.Form):
     code = code_field(
         "Code",
-        "The 6-digit code your authenticator app shows, or one of your recovery codes.",
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
     )
 
 
 class AuthenticatorForm(forms.Form):
-    code = code_field("Code from the app", "The 6-digit code the app shows for this account.")
+    code = code_field(
+        "Code from the app", help_text="The 6-digit code the app shows for this account."
+    )
     name = forms.CharField(
         label="A name for this app (optional)",
         max_length=64,

@@ -31,12 +31,15 @@ NOT_YOUR_OWN = "Another administrator must reset your own two-factor authenticat
 REASON_NEEDED = "Say why the devices are being reset (for the audit trail)."
 
 
-def record(user, action: str, *, by, detail: str = "") -> SecurityEvent:
-    """The event in the account's history; and, the account's second factors having
+def record(
+    user, action: str, *, by, detail: str = "", factors_changed: bool = True
+) -> SecurityEvent:
+    """The event in the account's history; and when the account's second factors
     changed, every session signed in before now works out again what it needs."""
-    now = timezone.now()
-    User.objects.filter(pk=user.pk).update(second_factors_changed_at=now)
-    user.second_factors_changed_at = now
+    if factors_changed:
+        now = timezone.now()
+        User.objects.filter(pk=user.pk).update(second_factors_changed_at=now)
+        user.second_factors_changed_at = now
     return SecurityEvent.objects.create(
         user=user, action=action, by=by, by_name=str(by), detail=detail
     )
@@ -110,12 +113,12 @@ def passkey_added(user, device) -> None:
 
 
 def recovery_code_used(user) -> None:
-    SecurityEvent.objects.create(
-        user=user,
-        action=SecurityAction.RECOVERY_CODE_USED,
+    record(
+        user,
+        SecurityAction.RECOVERY_CODE_USED,
         by=user,
-        by_name=str(user),
         detail=f"{recovery_codes_left(user)} left",
+        factors_changed=False,  # a code given at sign-in: the session is verified by it
     )
 
 

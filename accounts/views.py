@@ -28,6 +28,7 @@ from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.two_factor import (
     RECOVERY,
     has_device,
+    has_passkey,
     mark_passkey_used,
     must_use,
     verify_code,
@@ -194,11 +195,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                     "account page if you are running out.",
                 )
             return redirect(_next(request))
-    has_passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
     return render(
         request,
         "accounts/verify.html",
-        {"form": form, "has_passkey": has_passkey, "next": _next(request)},
+        {"form": form, "has_passkey": has_passkey(user), "next": _next(request)},
     )
 
 

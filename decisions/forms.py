@@ -7,6 +7,7 @@ from pcc_grants.forms import (
     BoundedInputMixin,
     bound_input,
     bounded_formset_factory,
+    code_field,
 )
 from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.money import MoneyFormField
@@ -156,30 +157,17 @@ def password_field(label: str = "Your password, to sign") -> forms.CharField:
     )
 
 
-def code_field(label: str = "Code from your authenticator app") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-            }
-        ),
-        help_text="The 6-digit code your app shows now, or a recovery code; or use your "
-        "passkey below instead.",
-    )
-
-
 def add_signing_fields(form: forms.Form, *, password_label: str = "Your password, to sign"):  # noqa: S107  # nosec B107
     """What a signature asks for: the password (unless the organisation settings sign
     with a second factor alone) and a second factor."""
     if OrganisationSettings.load().signature_needs_password:
         form.fields["password"] = password_field(password_label)
-    form.fields["code"] = code_field()
+    form.fields["code"] = code_field(
+        "Code from your authenticator app",
+        required=False,  # a passkey just used stands for it
+        help_text="The 6-digit code your app shows now, or a recovery code; or use your "
+        "passkey below instead.",
+    )
 
 
 SECTION_FIELDS = ("choice", "exemption", "legislation", "public_interest", "review_date")

@@ -192,3 +192,22 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+def code_field(label: str, *, help_text: str = "", required: bool = True) -> forms.CharField:
+    """A box for a one-time code (an authenticator app's, or a recovery code): the
+    browser offers the code from an SMS or a password manager, a phone the digits."""
+    return forms.CharField(
+        label=label,
+        max_length=40,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )

@@ -38,3 +38,22 @@ def code_at(device: TOTPDevice, step_offset: int = 0) -> str:
 @pytest.fixture
 def phone(commissioner):
     return TOTPDevice.objects.create(user=commissioner, name="Phone", confirmed=True)
+
+
+@pytest.fixture
+def make_passkey():
+    """A confirmed passkey of ``user``, as django-otp-webauthn stores one."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    def make(user):
+        return WebAuthnCredential.objects.create(
+            user=user,
+            name="Laptop",
+            confirmed=True,
+            credential_id=b"id",
+            public_key=b"key",
+            aaguid="00000000-0000-0000-0000-000000000000",
+            credential_id_sha256="0" * 64,
+        )
+
+    return make

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import views
 from decisions import services as decision_services
@@ -83,21 +82,15 @@ def test_a_session_waiting_to_enrol_cannot_replace_the_recovery_codes(
     assert client.get("/funding/").status_code == 302
 
 
-def test_the_passkey_used_to_sign_in_does_not_also_sign(draft, advance, people, password):
+def test_the_passkey_used_to_sign_in_does_not_also_sign(
+    draft, advance, people, password, make_passkey
+):
     """A TOTP code given at sign-in cannot sign again, but the passkey ceremony that
     completes the sign-in also leaves the two-minute signing stamp: whoever holds the
     freshly signed-in session signs with the password alone, no new ceremony."""
     decision = advance(draft, "awaiting_decision")
     commissioner = people["commissioner"]
-    passkey = WebAuthnCredential.objects.create(
-        user=commissioner,
-        name="Laptop",
-        confirmed=True,
-        credential_id=b"id",
-        public_key=b"key",
-        aaguid="00000000-0000-0000-0000-000000000000",
-        credential_id_sha256="0" * 64,
-    )
+    passkey = make_passkey(commissioner)
     from django.contrib.sessions.backends.db import SessionStore
 
     request = RequestFactory().post(CODE_PAGE, REMOTE_ADDR="127.0.0.1")

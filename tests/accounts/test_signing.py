@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import services
 from accounts.models import SecurityEvent
@@ -96,17 +95,9 @@ def test_the_settings_may_sign_with_the_second_factor_instead_of_the_password(
     assert SignOff.objects.get(step="decision").factor == "totp"
 
 
-def test_a_passkey_just_used_signs_once(awaiting_decision, people, password, rf):
+def test_a_passkey_just_used_signs_once(awaiting_decision, people, password, rf, make_passkey):
     commissioner = people["commissioner"]
-    passkey = WebAuthnCredential.objects.create(
-        user=commissioner,
-        name="Laptop",
-        confirmed=True,
-        credential_id=b"id",
-        public_key=b"key",
-        aaguid="00000000-0000-0000-0000-000000000000",
-        credential_id_sha256="0" * 64,
-    )
+    passkey = make_passkey(commissioner)
     request = rf.post("/")
     request.session = {}
     two_factor.mark_passkey_used(request, passkey)
