@@ -112,7 +112,7 @@ def test_a_published_pdf_carries_the_seal_pyhankos_validator_accepts(
     assert dictionary["/Reason"] == "Published decision record"
     assert dictionary["/Name"] == organisation.name
     assert "/M" in dictionary  # the signing time
-    # Invisible: the field's widget has no area on the page.
+    # Invisible: the field's widget has no area on the page (PDF coordinates, not money).
     assert [float(n) for n in signature.sig_field["/Rect"]] == [0, 0, 0, 0]
 
 
