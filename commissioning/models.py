@@ -10,6 +10,8 @@ from django.urls import reverse
 from pcc_grants.models import StoredDocument
 from pcc_grants.money import MAX_DIGITS
 
+from . import matching
+
 
 class CommissioningRoute(models.TextChoices):
     """How money reaches a provider (DESIGN §2). Codes are stable: imports use them."""
@@ -80,6 +82,8 @@ class Provider(models.Model):
 
     name = models.CharField(max_length=255)
     normalised_name = models.CharField(max_length=255, unique=True, editable=False)
+    # What a reader sees in the name (``matching.match_key``): lookalikes are near.
+    match_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
     provider_type = models.CharField(
         "type", max_length=20, choices=ProviderType.choices, default=ProviderType.OTHER
     )
@@ -127,6 +131,7 @@ class Provider(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.normalised_name = normalise_name(self.name)
+        self.match_key = matching.match_key(self.name)[:255]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

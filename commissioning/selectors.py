@@ -3,14 +3,43 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from funding.models import COMMITTED_STATUSES, Allocation
 from pcc_grants.years import financial_year_label
 
-from .models import Agreement, MonitoringReturn, Provider
+from .matching import NearMatch, match_key, near_matches
+from .models import Agreement, MonitoringReturn, Provider, normalise_name
 
 CONTRACT_BAND_LIMIT = Decimal("10000")
+SUGGESTIONS = 10
+
+
+def provider_suggestions(text: str, *, limit: int = SUGGESTIONS) -> list[Provider]:
+    """Providers whose names hold what was typed, lookalike letters folded; those
+    whose names start with it first. Nothing for fewer than two letters."""
+    key = match_key(text)
+    if len(key) < 2:
+        return []
+    return list(
+        Provider.objects.filter(
+            Q(match_key__contains=key) | Q(normalised_name__contains=normalise_name(text))
+        )
+        .annotate(
+            starts=Case(
+                When(match_key__startswith=key, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("starts", "-is_active", "name")[:limit]
+    )
+
+
+def providers_like(name: str) -> list[NearMatch]:
+    """The recorded providers whose names look like ``name``, before a new one is
+    recorded under it: one query, however many providers."""
+    return near_matches(name, Provider.objects.values_list("pk", "name", "match_key"))
 
 
 def provider_allocations_by_year(*, provider: Provider) -> list[dict]:

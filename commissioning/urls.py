@@ -7,6 +7,7 @@ app_name = "commissioning"
 urlpatterns = [
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/new/", views.provider_create, name="provider_create"),
+    path("providers/suggest/", views.provider_suggest, name="provider_suggest"),
     path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
     path("agreements/", views.agreement_list, name="agreement_list"),

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -40,6 +40,7 @@ from .selectors import (
     contracts_register,
     overdue_returns,
     provider_allocations_by_year,
+    provider_suggestions,
 )
 
 PAGE_SIZE = 50
@@ -81,6 +82,23 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "types": ProviderType.choices,
             "can_edit": permissions.can_edit_commissioning(request.user),
         },
+    )
+
+
+@require_safe
+def provider_suggest(request: HttpRequest) -> JsonResponse:
+    """Providers whose names hold what is typed (``?q=``), for the suggestions a
+    recipient field offers as the officer types. Without JavaScript the field is
+    typed in full, and a new name is checked against near matches on saving."""
+    require(permissions.can_view_commissioning(request.user))
+    providers = provider_suggestions(request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {
+            "providers": [
+                {"name": provider.name, "type": provider.get_provider_type_display()}
+                for provider in providers
+            ]
+        }
     )
 
 

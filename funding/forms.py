@@ -1,7 +1,10 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 
-from commissioning.models import CommissioningRoute, Provider
+from commissioning.models import CommissioningRoute, Provider, normalise_name
+from commissioning.selectors import providers_like
 from pcc_grants.forms import BoundedInputMixin, LongSelect
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
@@ -12,19 +15,27 @@ from .models import Allocation, FinancialYear, FundingSource, FundingStream, Pla
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FinancialYearField(forms.CharField):
-    """A financial year typed as ``2016/17``."""
+def financial_year_choices(today=None) -> list[tuple[str, str]]:
+    """The years a stream can be for, latest first: from two years ahead back to 2000
+    (or the earliest recorded, if earlier)."""
+    current = FinancialYear.start_year_for(today or timezone.localdate())
+    earliest = FinancialYear.objects.order_by("start_year").values_list("start_year", flat=True)
+    first = min(2000, earliest.first() or 2000)
+    labels = (financial_year_label(start) for start in range(current + 2, first - 1, -1))
+    return [(label, label) for label in labels]
 
-    default_error_messages = {"invalid": "Enter a financial year such as 2016/17."}
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        start = FinancialYear.start_year_from_label(value)
-        if start is None or not 2000 <= start <= 2100:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return start
+YEAR_NOT_LISTED = "Choose a financial year from the list."
+
+
+class FinancialYearField(forms.TypedChoiceField):
+    """A financial year chosen from a list, the current one first chosen; its value is
+    the year it starts (``2016/17`` gives 2016)."""
+
+    default_error_messages = {"invalid_choice": YEAR_NOT_LISTED}
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=FinancialYear.start_year_from_label, **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, int):
@@ -35,7 +46,7 @@ class FinancialYearField(forms.CharField):
 class FundingStreamForm(BoundedInputMixin, forms.Form):
     """Creates or edits a stream; the service decides what may be saved."""
 
-    financial_year = FinancialYearField(help_text="e.g. 2016/17")
+    financial_year = FinancialYearField(label="Financial year")
     name = forms.CharField(max_length=200)
     source = forms.CharField(
         max_length=150, required=False, help_text="e.g. Ministry of Justice, Home Office"
@@ -74,7 +85,7 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
             kwargs.setdefault(
                 "initial",
                 {
-                    "financial_year": stream.financial_year.start_year,
+                    "financial_year": financial_year_label(stream.financial_year.start_year),
                     "name": stream.name,
                     "source": stream.source.name if stream.source_id else "",
                     "budget": stream.budget,
@@ -87,6 +98,11 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        self.fields["financial_year"].choices = financial_year_choices()
+        if stream is None:
+            self.fields["financial_year"].initial = financial_year_label(
+                FinancialYear.start_year_for(timezone.localdate())
+            )
         streams = FundingStream.objects.select_related("financial_year").order_by(
             "-financial_year__start_year", "name"
         )
@@ -95,6 +111,8 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
             self.fields["financial_year"].disabled = True
         self.fields["parent"].queryset = streams
         self.fields["previous"].queryset = streams
+        self.fields["parent"].empty_label = "None: a stream of its own"
+        self.fields["previous"].empty_label = "None: new this year"
         if not has_role(user, Role.CHIEF_FINANCE_OFFICER):
             self.fields["over_allocation_tolerance_percent"].disabled = True
             self.fields[
@@ -104,18 +122,40 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
         self.helper.form_tag = False
 
 
+NEW_PROVIDER = "new"
+RECIPIENT_LOOKS_LIKE = (
+    "“{name}” is not a provider yet, and looks like one that is: choose the provider, "
+    "or say it is a new one."
+)
+
+
 class AllocationForm(BoundedInputMixin, forms.ModelForm):
-    amount = MoneyFormField(help_text="e.g. £9,400")
+    """An allocation, its recipient first. A recipient named for the first time that
+    looks like a recorded provider ("Safe Durham Partnershp", or a Cyrillic "о") is
+    not recorded until the officer has chosen the provider or confirmed a new one."""
+
     recipient_name = forms.CharField(
         label="Recipient",
         max_length=255,
         required=False,
-        help_text="The organisation receiving the money; a new name adds a provider. "
-        "Leave blank for an unnamed pot.",
+        help_text="The organisation receiving the money: start typing to choose a "
+        "provider. A new name adds a provider. Leave blank for an unnamed pot.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    recipient_match = forms.ChoiceField(
+        label="Is it one of these providers?",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    # The name the choice above was offered for: a confirmed new name, once changed,
+    # is checked again.
+    recipient_checked = forms.CharField(widget=forms.HiddenInput, required=False)
+    amount = MoneyFormField(help_text="e.g. £9,400")
     theme_name = forms.CharField(
         label="Police and Crime Plan theme", max_length=200, required=False
     )
+
+    field_order = ["recipient_name", "recipient_match", "recipient_checked", "funding_stream"]
 
     class Meta:
         model = Allocation
@@ -154,9 +194,28 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
         self.fields["replaces"].queryset = Allocation.objects.select_related(
             "funding_stream__financial_year"
         ).exclude(pk=self.instance.pk or 0)
+        self.fields["funding_stream"].empty_label = "Choose the funding stream"
+        self.fields["replaces"].empty_label = "Nothing: a new allocation"
         self.fields["period_start"].required = False
         self.fields["period_end"].required = False
         self.fields["route"].choices = [("", "—"), *CommissioningRoute.choices]
+        self.fields["recipient_name"].widget.attrs["data-suggest"] = reverse(
+            "commissioning:provider_suggest"
+        )
+        self.near_providers = self._near_providers()
+        if self.near_providers:
+            name = self.data.get("recipient_name", "").strip()
+            self.fields["recipient_match"].choices = [
+                *((str(match.pk), match.name) for match in self.near_providers),
+                (NEW_PROVIDER, f"None of these: add “{name}” as a new provider"),
+            ]
+            # The name offered for is posted back with the choice; a bound field
+            # shows what was posted, so the posted copy is the one to change.
+            self.checked_name = self.data.get("recipient_checked", "")
+            self.data = self.data.copy()
+            self.data["recipient_checked"] = name
+        else:
+            del self.fields["recipient_match"], self.fields["recipient_checked"]
         if self.instance.pk:
             self.fields["recipient_name"].initial = (
                 self.instance.recipient.name if self.instance.recipient_id else ""
@@ -166,6 +225,28 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def _near_providers(self):
+        """For a posted recipient that is not a provider: the providers it looks like."""
+        if not self.is_bound:
+            return []
+        name = self.data.get("recipient_name", "").strip()[:255]
+        if not name or Provider.objects.filter(normalised_name=normalise_name(name)).exists():
+            return []
+        return providers_like(name)
+
+    def clean(self):
+        data = super().clean()
+        if not self.near_providers or "recipient_name" in self.errors:
+            return data
+        name = data.get("recipient_name", "")
+        choice = data.get("recipient_match")
+        chosen = {str(match.pk): match.name for match in self.near_providers}
+        if choice in chosen:
+            data["recipient_name"] = chosen[choice]
+        elif choice != NEW_PROVIDER or self.checked_name != name:
+            self.add_error("recipient_match", RECIPIENT_LOOKS_LIKE.format(name=name))
+        return data
 
     def _post_clean(self):
         # The service validates and saves; the model is not validated twice here.

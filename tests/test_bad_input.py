@@ -35,9 +35,10 @@ from commissioning.models import (
     Provider,
 )
 from decisions import services as decision_services
-from decisions.forms import ALLOCATION_UNKNOWN
+from decisions.forms import ALLOCATION_GONE
 from decisions.models import Decision
 from funding import importers, spreadsheets, workflow
+from funding.forms import YEAR_NOT_LISTED
 from funding.models import Allocation, FundingStream
 from pcc_grants.forms import (
     DATE_OUT_OF_RANGE,
@@ -280,7 +281,6 @@ def decision_data(w: World) -> dict:
         **management("lines", 1),
         "lines-0-item": "",
         "lines-0-amount": "",
-        "allocation_references": "",
     }
 
 
@@ -669,19 +669,19 @@ CASES = [
         "stream-year-0",
         post("stream", financial_year="0000/01"),
         "form.financial_year",
-        "Enter a financial year such as 2016/17.",
+        YEAR_NOT_LISTED,
     ),
     refused(
         "stream-year-10000",
         post("stream", financial_year="10000/01"),
         "form.financial_year",
-        "Enter a financial year such as 2016/17.",
+        YEAR_NOT_LISTED,
     ),
     refused(
         "stream-financial-year-that-does-not-exist",
         post("stream", financial_year="2016/18"),
         "form.financial_year",
-        "Enter a financial year such as 2016/17.",
+        YEAR_NOT_LISTED,
     ),
     refused(
         "stream-name-over-long",
@@ -1051,23 +1051,28 @@ CASES = [
         DATE_OUT_OF_RANGE,
     ),
     refused(
-        "decision-allocation-reference-sql-ish",
-        post("decision", allocation_references="A1'; DROP TABLE decisions_decision;--"),
-        "form.allocation_references",
-        ALLOCATION_UNKNOWN.format(reference="A1'"),
-        ALLOCATION_UNKNOWN.format(reference="DROP"),
+        "decision-allocation-sql-ish",
+        post("decision", allocations="1'; DROP TABLE decisions_decision;--"),
+        "form.allocations",
+        ALLOCATION_GONE,
     ),
     refused(
-        "decision-allocation-reference-beyond-any-integer",
-        post("decision", allocation_references="A99999999999999999999999"),
-        "form.allocation_references",
-        ALLOCATION_UNKNOWN.format(reference="A99999999999999999999999"),
+        "decision-allocation-beyond-any-integer",
+        post("decision", allocations="99999999999999999999999"),
+        "form.allocations",
+        ALLOCATION_GONE,
     ),
     refused(
-        "decision-allocation-reference-superscript-digit",
-        post("decision", allocation_references="A²"),
-        "form.allocation_references",
-        ALLOCATION_UNKNOWN.format(reference="A²"),
+        "decision-allocation-superscript-digit",
+        post("decision", allocations="²"),
+        "form.allocations",
+        ALLOCATION_GONE,
+    ),
+    refused(
+        "decision-allocation-that-does-not-exist",
+        post("decision", allocations="987654"),
+        "form.allocations",
+        ALLOCATION_GONE,
     ),
     *(
         refused(

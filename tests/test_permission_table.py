@@ -143,6 +143,7 @@ TABLE = {
     "/funding/import/template/allocations.xlsx":            "L   200 200 403 403 403 403 403 403",
     # Providers, agreements, documents, monitoring returns (docs/commissioning.md)
     "/commissioning/providers/":                            "L   200 200 200 200 200 403 403 200",
+    "/commissioning/providers/suggest/":                    "L   200 200 200 200 200 403 403 200",
     "/commissioning/providers/new/":                        "L   200 200 403 403 403 403 403 403",
     "/commissioning/providers/{provider}/":                 "L   200 200 200 200 200 403 403 200",
     "/commissioning/providers/{provider}/edit/":            "L   200 200 403 403 403 403 403 403",

@@ -213,6 +213,8 @@ def pages() -> list[Page]:
              officer, "search", "commissioning:provider_list"),
         Page("providers (type)", url("commissioning:provider_list", query="type=charity"),
              officer, "list", "commissioning:provider_list"),
+        Page("provider suggestions", url("commissioning:provider_suggest", query="q=trust"),
+             officer, "search", "commissioning:provider_suggest"),
         Page("provider detail", url("commissioning:provider_detail", provider.pk), officer,
              "detail", "commissioning:provider_detail"),
         Page("provider new", url("commissioning:provider_create"), officer, "form",

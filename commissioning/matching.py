@@ -1,0 +1,79 @@
+"""Names that look alike: what stops "Safe Durham Partnershp", or the same name with
+a Cyrillic "о", from quietly becoming a second provider.
+
+A name's *match key* is what a reader sees in it: case, accents, punctuation and
+"the" ignored, "&" read as "and", and letters of other scripts that look like Latin
+ones (confusables, as Unicode lists them) folded to those Latin letters. Two names
+with the same key look the same; keys that differ by a slip of the keyboard are near.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from confusable_homoglyphs import confusables
+
+# How alike two keys must be (difflib's ratio, 0 to 1) to be worth asking about:
+# "safe durham partnershp" against "safe durham partnership" is 0.98.
+NEAR = 0.85
+DROPPED_WORDS = frozenset({"the"})
+
+
+def fold_lookalikes(text: str) -> str:
+    """``text`` with each letter of another script that looks like a Latin letter
+    (a Cyrillic "о", a Greek "Α") replaced by that Latin letter. Punctuation stays:
+    the confusables list would turn "!" into a click letter."""
+    found = confusables.is_confusable(text, preferred_aliases=["latin"], greedy=True) or []
+    latin = {}
+    for item in found:
+        if not unicodedata.category(item["character"]).startswith("L"):
+            continue
+        for homoglyph in item["homoglyphs"]:
+            if homoglyph["c"].isascii() and homoglyph["c"].isalnum():
+                latin[item["character"]] = homoglyph["c"]
+                break
+    return "".join(latin.get(character, character) for character in text)
+
+
+def match_key(name: str) -> str:
+    """What a reader sees in ``name``: ``"The Safe  Durham Partnershiр!"`` (with a
+    Cyrillic "р") and ``"safe durham partnership"`` have the same key."""
+    text = unicodedata.normalize("NFKD", fold_lookalikes(name))
+    text = "".join(character for character in text if not unicodedata.combining(character))
+    text = text.casefold().replace("&", " and ")
+    words = re.sub(r"[\W_]+", " ", text).split()
+    return " ".join(word for word in words if word not in DROPPED_WORDS)
+
+
+@dataclass(frozen=True)
+class NearMatch:
+    pk: int
+    name: str
+    lookalike: bool  # the same key: the names differ only in letters that look alike
+
+
+def near_matches(name: str, candidates, *, limit: int = 5) -> list[NearMatch]:
+    """Of ``candidates`` (``(pk, name, key)`` triples), those whose names look like
+    ``name`` or nearly so, nearest first."""
+    key = match_key(name)
+    if not key:
+        return []
+    scored = []
+    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    for pk, other_name, other_key in candidates:
+        if other_key == key:
+            scored.append((2.0, other_name, pk, True))
+            continue
+        if other_key.startswith(key + " ") or key.startswith(other_key + " "):
+            # "Victim Care" and "Victim Care and Advice": maybe the same body.
+            scored.append((NEAR - 0.01, other_name, pk, False))
+            continue
+        matcher.set_seq1(other_key)
+        if matcher.real_quick_ratio() < NEAR or matcher.quick_ratio() < NEAR:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= NEAR:
+            scored.append((ratio, other_name, pk, False))
+    scored.sort(key=lambda match: (-match[0], match[1]))
+    return [NearMatch(pk, other, lookalike) for _, other, pk, lookalike in scored[:limit]]
