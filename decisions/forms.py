@@ -1,22 +1,23 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from funding.models import parse_allocation_references
+from funding.models import Allocation, FundingStream
 from pcc_grants.forms import (
     BoundedFormSet,
     BoundedInputMixin,
+    LongSelect,
     bound_input,
     bounded_formset_factory,
     code_field,
 )
 from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.money import MoneyFormField
+from pcc_grants.query import as_id
 from pcc_grants.roles import STAFF_ROLES
 from pcc_grants.uploads import check_upload
 
 from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice
 from .record_view import Section
-from .services import ALLOCATION_UNKNOWN
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,11 +41,27 @@ SECTIONS = (
 )
 
 
+ALLOCATION_GONE = "An allocation you chose is no longer recorded: choose again."
+
+
+class AllocationsField(forms.ModelMultipleChoiceField):
+    """Allocations by number; a posted value that is no database integer ("²", or
+    one beyond any) is refused as gone before it reaches the database."""
+
+    def _check_values(self, value):
+        if any(as_id(str(pk)) is None for pk in value):
+            raise forms.ValidationError(ALLOCATION_GONE, code="invalid_pk_value")
+        return super()._check_values(value)
+
+
 class DecisionForm(BoundedInputMixin, forms.ModelForm):
-    allocation_references = forms.CharField(
+    # Chosen on the page from the proposed allocations (``AllocationSearchForm``); the
+    # service refuses one held by another record or withdrawn, naming it.
+    allocations = AllocationsField(
         label="Allocations this decision approves",
+        queryset=Allocation.objects.all(),
         required=False,
-        help_text="Their references, such as A000012, separated by commas or spaces.",
+        error_messages={"invalid_choice": ALLOCATION_GONE, "invalid_pk_value": ALLOCATION_GONE},
     )
 
     class Meta:
@@ -71,10 +88,6 @@ class DecisionForm(BoundedInputMixin, forms.ModelForm):
         )
         for key, label in IMPLICATIONS:
             self.fields[f"{key}_implications"].label = f"{label}: this decision has implications"
-        if self.instance.pk:
-            self.fields["allocation_references"].initial = ", ".join(
-                a.reference for a in self.instance.allocations.all()
-            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -82,22 +95,44 @@ class DecisionForm(BoundedInputMixin, forms.ModelForm):
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
-    def clean_allocation_references(self) -> list[str]:
-        """The references typed, in capitals; those that can name no allocation are
-        refused here, and the service refuses those that name none."""
-        references = parse_allocation_references(self.cleaned_data["allocation_references"])
-        unknown = [
-            ALLOCATION_UNKNOWN.format(reference=reference[:30])
-            for reference, pk in references
-            if pk is None
-        ]
-        if unknown:
-            raise forms.ValidationError(unknown[:10])
-        return [reference for reference, _ in references]
-
     def _post_clean(self):
         # The service validates the record (implications need details) and saves it.
         pass
+
+
+class AllocationSearchForm(forms.Form):
+    """Finding the proposed allocations a record is to approve: by stream and by
+    reference, title or recipient. Posted with the record's form (a "Find" button),
+    so that it works without JavaScript and keeps what was typed."""
+
+    prefix = "find"
+
+    stream = forms.ModelChoiceField(
+        label="Funding stream",
+        queryset=FundingStream.objects.none(),
+        required=False,
+        empty_label="Any stream",
+        widget=LongSelect,
+    )
+    text = forms.CharField(
+        label="Reference, title or recipient",
+        max_length=100,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stream"].queryset = (
+            FundingStream.objects.filter(financial_year__is_closed=False)
+            .select_related("financial_year")
+            .order_by("-financial_year__start_year", "name")
+        )
+
+    def search(self) -> dict:
+        """What to look for; a stream that does not exist is taken as any stream."""
+        if not self.is_bound or not self.is_valid():
+            return {"stream": None, "text": ""}
+        return {"stream": self.cleaned_data["stream"], "text": self.cleaned_data["text"]}
 
 
 class FundingLineForm(BoundedInputMixin, forms.Form):

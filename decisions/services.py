@@ -1,6 +1,6 @@
 """Every write to decision records. Content changes only while a record is a draft."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -152,9 +152,13 @@ def decision_update(
     by,
     lines: Iterable[tuple[str, Decimal]] | None = None,
     allocations: Iterable[Allocation] | None = None,
+    fields: Mapping[str, object] | None = None,
     **changes,
 ) -> Decision:
-    """Change a draft; a submitted or signed record is refused, whatever the path."""
+    """Change a draft; a submitted or signed record is refused, whatever the path.
+    The changes come as keywords or as ``fields`` (the form's, which include the
+    ``decision`` text, a name the record itself takes here)."""
+    changes = {**(fields or {}), **changes}
     unknown = set(changes) - set(DECISION_FIELDS)
     if unknown:
         raise TypeError(f"Not a decision field: {', '.join(sorted(unknown))}")

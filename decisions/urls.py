@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import drafting, views
 
 app_name = "decisions"
 
 urlpatterns = [
     path("", views.decision_list, name="list"),
-    path("new/", views.decision_create, name="create"),
+    path("new/", drafting.decision_create, name="create"),
     path("<int:pk>/", views.decision_detail, name="detail"),
-    path("<int:pk>/edit/", views.decision_edit, name="edit"),
+    path("<int:pk>/edit/", drafting.decision_edit, name="edit"),
     path("<int:pk>/record.pdf", views.decision_pdf, name="pdf"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

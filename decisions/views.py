@@ -1,15 +1,11 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BooleanField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from pcc_grants import two_factor
 from pcc_grants.forms import add_service_errors
-from pcc_grants.money import parse_money
 from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
@@ -23,8 +19,6 @@ from .forms import (
     ActionForm,
     AttachmentForm,
     CommentForm,
-    DecisionForm,
-    FundingLineFormSet,
     PaperSignatureForm,
     PublicationForm,
     SignForm,
@@ -42,7 +36,6 @@ from .signing import PaperSignature, signature_statement
 from .tasks import record_offer
 
 PAGE_SIZE = 50
-LINES_PREFIX = "lines"
 
 
 @require_safe
@@ -105,113 +98,6 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     pdf = render_pdf("decisions/decision_pdf.html", record_context(decision))
     name = decision.slug or f"draft-{decision.pk}"
     return pdf_response(pdf, filename=f"decision-{name}")
-
-
-# The form ---------------------------------------------------------------------------
-
-
-def _posted_lines(data) -> list[dict]:
-    """The lines as typed, without those marked for removal (for re-display)."""
-    try:
-        count = min(int(data.get(f"{LINES_PREFIX}-TOTAL_FORMS", 0)), 200)
-    except ValueError:
-        count = 0
-    lines = []
-    for index in range(count):
-        key = f"{LINES_PREFIX}-{index}"
-        if data.get(f"{key}-DELETE"):
-            continue
-        item, amount = data.get(f"{key}-item", ""), data.get(f"{key}-amount", "")
-        if item or amount:
-            lines.append({"item": item, "amount": amount})
-    return lines
-
-
-def _typed_total(lines: list[dict]) -> Decimal | None:
-    try:
-        return sum((parse_money(line["amount"]) for line in lines), Decimal("0"))
-    except ValidationError:
-        return None
-
-
-def _decision_form(request: HttpRequest, decision: Decision | None) -> HttpResponse:
-    if decision is None:
-        require(permissions.can_draft(request.user))
-    else:
-        require(permissions.can_edit(request.user, decision))
-
-    if request.method == "POST" and "add_line" in request.POST:
-        # Without JavaScript, "Add a line" posts the form: show it again with what was
-        # typed, lines marked for removal dropped, and one more empty line.
-        lines = _posted_lines(request.POST)
-        form = DecisionForm(initial=request.POST.dict(), instance=decision)
-        # An unticked box is absent from the post: every tick box is read from it.
-        form.initial.update(
-            {
-                name: name in request.POST
-                for name, field in form.fields.items()
-                if isinstance(field, BooleanField)
-            }
-        )
-        formset = FundingLineFormSet(initial=lines, prefix=LINES_PREFIX)
-        return _render_form(request, form, formset, decision, _typed_total(lines))
-
-    # A new record is led by the person drafting it, until they choose someone else.
-    lead = {} if decision else {"lead_officer": request.user.pk}
-    form = DecisionForm(request.POST or None, instance=decision, initial=lead)
-    initial_lines = (
-        [{"item": line.item, "amount": line.amount} for line in decision.funding_lines.all()]
-        if decision
-        else []
-    )
-    formset = FundingLineFormSet(request.POST or None, initial=initial_lines, prefix=LINES_PREFIX)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        lines = [
-            (line.cleaned_data["item"], line.cleaned_data["amount"])
-            for line in formset.forms
-            if line.cleaned_data.get("item") and not line.cleaned_data.get("DELETE")
-        ]
-        fields = {name: form.cleaned_data[name] for name in services.DECISION_FIELDS}
-        try:
-            allocations = services.resolve_allocations(form.cleaned_data["allocation_references"])
-            if decision is None:
-                decision = services.decision_create(
-                    by=request.user, lines=lines, allocations=allocations, **fields
-                )
-            else:
-                decision = services.decision_update(
-                    decision=decision,
-                    by=request.user,
-                    lines=lines,
-                    allocations=allocations,
-                    **fields,
-                )
-        except ValidationError as error:
-            add_service_errors(form, error, {"allocations": "allocation_references"})
-        else:
-            messages.success(request, f"Draft “{decision.title}” saved.")
-            return redirect(decision)
-    typed = _posted_lines(request.POST) if request.method == "POST" else initial_lines
-    total = (
-        _typed_total([{"amount": str(line["amount"])} for line in typed]) if typed else Decimal(0)
-    )
-    return _render_form(request, form, formset, decision, total)
-
-
-def _render_form(request, form, formset, decision, total) -> HttpResponse:
-    return render(
-        request,
-        "decisions/decision_form.html",
-        {"form": form, "lines": formset, "decision": decision, "lines_total": total},
-    )
-
-
-def decision_create(request: HttpRequest) -> HttpResponse:
-    return _decision_form(request, None)
-
-
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decision_form(request, get_object_or_404(Decision, pk=pk))
 
 
 # Attachments ------------------------------------------------------------------------

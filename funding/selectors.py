@@ -249,3 +249,33 @@ def financial_year_from_slug(slug: str) -> FinancialYear:
     if year is None:
         raise Http404("No such financial year.")
     return year
+
+
+CHOOSABLE = 25
+
+
+def allocations_to_choose(
+    *, stream: FundingStream | None = None, text: str = "", leaving_out=(), limit=CHOOSABLE
+) -> tuple[list[Allocation], int]:
+    """The proposed allocations a decision record could approve (in an open year and
+    held by no record), of one stream or all, whose reference, title or recipient holds
+    ``text``; at most ``limit`` of them, and how many there are in all."""
+    rows = Allocation.objects.filter(
+        status=AllocationStatus.PROPOSED,
+        decision__isnull=True,
+        funding_stream__financial_year__is_closed=False,
+    ).exclude(pk__in=leaving_out)
+    if stream is not None:
+        rows = rows.filter(funding_stream=stream)
+    if text:
+        wanted = Q(title__icontains=text) | Q(recipient__name__icontains=text)
+        pk = Allocation.pk_from_reference(text.strip().upper())
+        if pk is not None:
+            wanted |= Q(pk=pk)
+        rows = rows.filter(wanted)
+    found = list(
+        rows.select_related("funding_stream__financial_year", "recipient").order_by(
+            "-funding_stream__financial_year__start_year", "funding_stream__name", "pk"
+        )[:limit]
+    )
+    return found, rows.count()

@@ -226,6 +226,12 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "can_edit": permissions.can_edit_allocation(user, allocation),
             "can_vary": permissions.can_record_variation(user, allocation),
+            # Decision records are drafted by the same roles that record allocations.
+            "can_draft_decision": (
+                allocation.status == AllocationStatus.PROPOSED
+                and allocation.decision_id is None
+                and permissions.can_edit_funding(user)
+            ),
             "held": workflow.held_by_its_record(allocation),
             "replaced_by": list(allocation.replaced_by.select_related("decision")[:10]),
             "history": change_history(allocation.history.all()),

@@ -1,6 +1,8 @@
 // Funding breakdown lines: add and remove lines in the page, and keep the total
-// up to date. Without JavaScript the form still works: "Add a line" posts the form
-// back with one more line, and ticked "Remove this line" boxes drop their lines.
+// up to date; ticking an allocation starts its line at once, and unticking it takes
+// that line away again if it has not been changed. Without JavaScript the form
+// still works: "Add a line" and "Add the ticked allocations" post the form back
+// with the new lines, and ticked "Remove this line" boxes drop their lines.
 (function () {
   "use strict";
 
@@ -72,8 +74,7 @@
     wrapper.parentElement.appendChild(button);
   }
 
-  addButton.addEventListener("click", function (event) {
-    event.preventDefault();
+  function addLine(item, amount) {
     var index = parseInt(totalForms.value, 10);
     var fragment = template.content.cloneNode(true);
     fragment.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
@@ -83,10 +84,47 @@
       });
     });
     var line = fragment.querySelector("[data-line]");
+    line.querySelector("input[name$='-item']").value = item || "";
+    line.querySelector("input[name$='-amount']").value = amount || "";
     container.appendChild(fragment);
     totalForms.value = String(index + 1);
     enhance(line);
-    line.querySelector("input[name$='-item']").focus();
+    updateTotal();
+    return line;
+  }
+
+  addButton.addEventListener("click", function (event) {
+    event.preventDefault();
+    addLine().querySelector("input[name$='-item']").focus();
+  });
+
+  // The allocations: "lined" holds those whose line has been started.
+  function lined(pk) {
+    return form.querySelector("input[name='lined'][value='" + pk + "']");
+  }
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.name !== "allocations") return;
+    var pk = box.value;
+    if (box.checked && !lined(pk)) {
+      var line = addLine(box.getAttribute("data-item"), box.getAttribute("data-amount"));
+      line.setAttribute("data-allocation", pk);
+      var marker = document.createElement("input");
+      marker.type = "hidden";
+      marker.name = "lined";
+      marker.value = pk;
+      form.appendChild(marker);
+    } else if (!box.checked) {
+      var started = container.querySelector("[data-allocation='" + pk + "']");
+      if (!started || started.hidden) return;
+      var item = started.querySelector("input[name$='-item']").value;
+      var amount = started.querySelector("input[name$='-amount']").value;
+      if (item !== box.getAttribute("data-item") || amount !== box.getAttribute("data-amount")) return;
+      started.querySelector("input[name$='-DELETE']").checked = true;
+      started.hidden = true;
+      lined(pk).remove();
+      updateTotal();
+    }
   });
 
   container.querySelectorAll("[data-line]").forEach(enhance);

@@ -42,7 +42,7 @@ def test_an_officer_creates_a_draft_with_lines_and_implications(officer_client, 
     allocation = AllocationFactory(amount=Decimal("9400"))
     response = officer_client.post(
         "/staff/decisions/new/",
-        form_data(officer, allocation_references=allocation.reference.lower()),
+        form_data(officer, allocations=str(allocation.pk)),
     )
     decision = Decision.objects.get()
     assert response.headers["Location"] == f"/staff/decisions/{decision.pk}/"
