@@ -128,13 +128,13 @@ def test_a_refused_form_puts_the_focus_on_the_summary_whose_links_reach_each_fie
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_focused()
     assert_accessible(page)
-    for message, field in (
+    for message, label in (
         ("Choose the funding stream", "Funding stream"),
         ("Enter the title", "Title"),
         ("Enter the amount, for example £9,400", "Amount"),
     ):
         summary.get_by_role("link", name=message).click()
-        expect(page.get_by_label(field)).to_be_focused()
+        expect(page.get_by_label(label)).to_be_focused()
 
 
 def test_officer_drafts_a_decision_by_ticking_two_allocations(page, login, officer, stream):

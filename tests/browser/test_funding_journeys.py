@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
@@ -17,6 +18,7 @@ from commissioning.models import Provider
 from funding.importers import ALLOCATION_COLUMNS
 from funding.models import Allocation, AllocationStatus, FundingStream
 from pcc_grants.roles import Role
+from pcc_grants.years import financial_year_label
 
 from ..factories import (
     AllocationFactory,
@@ -32,6 +34,11 @@ ALLOCATION_HEADER = ",".join(ALLOCATION_COLUMNS)
 
 
 # Helpers ----------------------------------------------------------------------------
+
+
+def current_year_label() -> str:
+    today = timezone.localdate()
+    return financial_year_label(today.year if today.month >= 4 else today.year - 1)
 
 
 def open_funding_menu(page: Page, item: str) -> None:
@@ -100,7 +107,9 @@ def test_officer_creates_a_funding_stream_and_sees_its_budget_and_available_mone
     page.get_by_role("link", name="Add a funding stream").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a funding stream")
     assert_accessible(page)
-    page.get_by_label("Financial year").fill("2016/17")
+    # The year is chosen from a list that starts at the current one.
+    expect(page.get_by_label("Financial year")).to_have_value(current_year_label())
+    page.get_by_label("Financial year").select_option("2016/17")
     page.get_by_label("Name").fill("Victims' Services")
     page.get_by_label("Source").fill("Ministry of Justice")
     page.get_by_label("Budget").fill("£300,000")
@@ -131,7 +140,7 @@ def test_a_budget_in_fractions_of_a_penny_is_refused_and_nothing_is_saved(
 ):
     login(officer)
     page.goto("/funding/streams/new/")
-    page.get_by_label("Financial year").fill("2016/17")
+    page.get_by_label("Financial year").select_option("2016/17")
     page.get_by_label("Name").fill("Victims' Services")
     page.get_by_label("Budget").fill("12.345")
     page.get_by_role("button", name="Save funding stream").click()
