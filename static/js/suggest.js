@@ -10,6 +10,17 @@
 
   if (!window.accessibleAutocomplete || !window.fetch) return;
 
+  // The component writes a suggestion into the page as HTML: a provider's name is
+  // text, whatever it holds, so it is escaped first.
+  function escapeHtml(text) {
+    return String(text)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
+  }
+
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     if (input.classList.contains("is-invalid")) return;
     var url = input.getAttribute("data-suggest");
@@ -25,6 +36,12 @@
       showNoOptionsFound: false,
       displayMenu: "overlay",
       inputClasses: "form-control",
+      templates: {
+        inputValue: function (name) {
+          return name === undefined ? "" : name;
+        },
+        suggestion: escapeHtml,
+      },
       tStatusQueryTooShort: function (length) {
         return "Type " + length + " or more letters for suggestions";
       },

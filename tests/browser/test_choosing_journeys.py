@@ -208,3 +208,15 @@ def test_a_focused_input_shows_the_strong_ring(page, login, officer, stream, tmp
         "e => [getComputedStyle(e).outlineWidth, getComputedStyle(e).outlineColor]"
     )
     assert ring == ["3px", "rgb(255, 221, 0)"]
+
+
+def test_a_provider_name_is_shown_in_the_suggestions_as_text_not_markup(
+    page, login, officer, stream
+):
+    ProviderFactory(name='<img id="injected" src="/static/x.png"> Harbour Trust')
+    login(officer)
+    page.goto("/funding/allocations/new/")
+    page.get_by_role("combobox", name="Recipient").press_sequentially("harbour")
+    option = page.locator("#id_recipient_name__listbox").get_by_role("option")
+    expect(option).to_have_text('<img id="injected" src="/static/x.png"> Harbour Trust')
+    expect(page.locator("#injected")).to_have_count(0)
