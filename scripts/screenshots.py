@@ -31,6 +31,57 @@ SHOTS = [
 ]
 
 
+def sign_in(page, user: str) -> None:
+    page.goto(f"{BASE}/accounts/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+
+
+def recipient_suggestions(page) -> None:
+    page.goto(f"{BASE}/funding/allocations/new/")
+    page.get_by_role("combobox", name="Recipient").press_sequentially("durh", delay=50)
+    page.locator("#id_recipient_name__listbox li").first.wait_for()
+
+
+def near_duplicate(page) -> None:
+    page.goto(f"{BASE}/funding/allocations/new/")
+    page.get_by_role("combobox", name="Recipient").fill("Safe Durham Partnershp")
+    page.get_by_label("Funding stream").select_option(index=1)
+    page.get_by_label("Title").fill("Hate crime advocacy")
+    page.get_by_label("Amount").fill("£5,000")
+    page.get_by_role("button", name="Save allocation").click()
+
+
+def decision_allocations(page) -> None:
+    page.goto(f"{BASE}/staff/decisions/new/")
+    finder = page.get_by_role("search", name="Proposed allocations")
+    boxes = finder.get_by_role("checkbox")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+
+
+# Screens reached by doing something on them: (file, user, what to do, and the
+# first and last element of the part shown).
+ACTED = [
+    (
+        "recipient-suggestions.png",
+        "officer",
+        recipient_suggestions,
+        "h1",
+        "#id_recipient_name__listbox",
+    ),
+    ("near-duplicate.png", "officer", near_duplicate, "h1", "#div_id_funding_stream"),
+    (
+        "decision-allocations.png",
+        "officer",
+        decision_allocations,
+        "#allocations-chooser",
+        "#funding-lines",
+    ),
+]
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -44,6 +95,28 @@ def main() -> None:
                 page.click("button[type=submit]")
             page.goto(f"{BASE}{path}")
             page.screenshot(path=str(OUT / name))
+            page.close()
+        for name, user, act, first, last in ACTED:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            sign_in(page, user)
+            act(page)
+            top, bottom = (
+                page.locator(selector).first.evaluate(
+                    "e => { const r = e.getBoundingClientRect();"
+                    " return {y: r.top + window.scrollY, height: r.height}; }"
+                )
+                for selector in (first, last)
+            )
+            page.screenshot(
+                path=str(OUT / name),
+                full_page=True,
+                clip={
+                    "x": 0,
+                    "y": top["y"] - 8,
+                    "width": 1000,
+                    "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+                },
+            )
             page.close()
         browser.close()
 
