@@ -23,11 +23,15 @@ DEMO_ROLES = {
 
 
 @override_settings(DEBUG=True)
-def test_load_demo_creates_durham_and_one_user_per_role_and_prints_the_logins(capsys):
+def test_load_demo_creates_the_demonstration_opcc_and_one_user_per_role_and_prints_the_logins(
+    capsys,
+):
     call_command("load_demo", password="s3cret-demo")
 
     out = capsys.readouterr().out
-    assert OrganisationSettings.load().name == "Police and Crime Commissioner for Durham"
+    organisation = OrganisationSettings.load()
+    assert organisation.name == "Office of the Demonstration Police and Crime Commissioner"
+    assert organisation.short_name == "Demonstration OPCC"
     for username, roles in DEMO_ROLES.items():
         user = User.objects.get(username=username)
         assert user.check_password("s3cret-demo")

@@ -40,14 +40,16 @@ from pcc_grants.roles import SIGNING_ROLES, Role
 
 SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 
-DURHAM = {
-    "name": "Police and Crime Commissioner for Durham",
-    "short_name": "Durham OPCC",
+# A neutral office: the records it holds are other offices' published ones.
+DEMONSTRATION_OPCC = {
+    "name": "Office of the Demonstration Police and Crime Commissioner",
+    "short_name": "Demonstration OPCC",
     "decision_maker_title": "Police and Crime Commissioner",
     "chief_executive_title": "Chief Executive",
     "chief_finance_officer_title": "Chief Finance Officer",
     "monitoring_officer_title": "Monitoring Officer",
-    # The officer approval statement of Durham's Decision Record Form.
+    # The officer approval statement of Durham's Decision Record Form, which the
+    # demonstration's forms follow, as they follow its reference numbers.
     "officer_approval_statement": (
         "I have been consulted about the decision and confirm that financial, legal, and "
         "equalities advice has been taken into account. I am satisfied that this is an "
@@ -63,7 +65,9 @@ DURHAM = {
     "delegated_approval_limit": None,
 }
 
-# (username, first name, last name, job title, roles, administrator)
+# (username, first name, last name, job title, roles, administrator). The officer bears
+# the name of 034-2016's lead officer, so that record reads as printed; the others are
+# made up.
 DEMO_USERS = (
     ("officer", "Charles", "Oakley", "Head of Governance & Commissioning", [Role.OFFICER], False),
     ("cfo", "Alex", "Morgan", "Chief Finance Officer", [Role.CHIEF_FINANCE_OFFICER], False),
@@ -90,7 +94,10 @@ DEMO_USERS = (
 
 
 class Command(BaseCommand):
-    help = "Load Durham's organisation settings, one user per role, and demo data (DEBUG only)."
+    help = (
+        "Load the Demonstration OPCC's settings, one user per role, and demo data from "
+        "published OPCC documents (DEBUG only)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -108,7 +115,7 @@ class Command(BaseCommand):
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
         ):
-            OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
+            OrganisationSettings.objects.update_or_create(pk=1, defaults=DEMONSTRATION_OPCC)
             self._seal()
             users = [self._user(password, *row) for row in DEMO_USERS]
             # The seeds record money already decided: they are imported in the name of
