@@ -120,10 +120,10 @@ class OrganisationSettings(models.Model):
     name = models.CharField(
         "body's name",
         max_length=200,
-        help_text="e.g. Police and Crime Commissioner for Durham",
+        help_text="e.g. Office of the Demonstration Police and Crime Commissioner",
     )
     short_name = models.CharField(
-        max_length=100, blank=True, help_text="e.g. Durham OPCC; used in the page header."
+        max_length=100, blank=True, help_text="e.g. Demonstration OPCC; used in the page header."
     )
     decision_maker_title = models.CharField(
         max_length=150, default="Police and Crime Commissioner"

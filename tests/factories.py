@@ -36,8 +36,8 @@ class OrganisationSettingsFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("id",)
 
     id = 1
-    name = "Police and Crime Commissioner for Durham"
-    short_name = "Durham OPCC"
+    name = "Office of the Demonstration Police and Crime Commissioner"
+    short_name = "Demonstration OPCC"
     officer_approval_statement = "I am satisfied that this is an appropriate request."
     decision_maker_statement = "I agree. My register of interests is up to date."
     monitoring_officer_statement = "I have determined what may be published."

@@ -3,16 +3,23 @@
 Durham's Community Safety Grant projects (Police and Crime Panel report,
 February 2015) are delivered through one grant agreement with the Safe Durham
 Partnership. Cambridgeshire's 2017/18 victims' services table (report to the
-Police and Crime Panel) lists grant agreements, commissioned contracts and
+Business Coordination Board) lists grant agreements, commissioned contracts and
 single tender actions; the report gives the two grounds a single tender may rest
 on but not which ground each used, so the grounds below are marked as chosen
-for the demonstration.
+for the demonstration. Each agreement's description says what came from which
+report and what the demo made up. A provider has no field for notes: its
+allocations and agreements, listed on its page, say where it came from.
 """
 
 from datetime import date
 from decimal import Decimal
 
 from commissioning.models import CommissioningRoute, ProviderType, SingleTenderGround
+from devtools.demo.provenance import (
+    CAMBRIDGESHIRE_BOARD_REPORT_2017,
+    DURHAM_PANEL_REPORT_2015,
+    noted,
+)
 
 PROVIDERS = {
     "Safe Durham Partnership": {"provider_type": ProviderType.CSP},
@@ -43,12 +50,24 @@ DEMONSTRATION_GROUND = (
     "the two grounds applied: the ground is recorded here for the demonstration.)"
 )
 
+CAMBRIDGESHIRE_AGREEMENT = (
+    "Demonstration data: the provider, service, value and route are from the para 4.3 table "
+    f"of {CAMBRIDGESHIRE_BOARD_REPORT_2017}; the reference and the monitoring are made up "
+    "for the demo."
+)
+DURHAM_AGREEMENT = (
+    f"Demonstration data: the projects and their total are from {DURHAM_PANEL_REPORT_2015}, "
+    "which names no agreement; the agreement, its reference, review date and monitoring are "
+    "made up for the demo."
+)
 
-def _cambridgeshire(reference, provider, title, value, route, **extra):
+
+def _cambridgeshire(reference, provider, title, value, route, *, description="", **extra):
     return {
         "reference": reference,
         "provider": provider,
         "title": title,
+        "description": noted(CAMBRIDGESHIRE_AGREEMENT, description),
         "total_value": Decimal(value),
         "annual_value": Decimal(value),
         "route": route,
@@ -64,8 +83,11 @@ AGREEMENTS = [
         "reference": "DUR-CSG-2015",
         "provider": "Safe Durham Partnership",
         "title": "Community Safety Grant projects 2015-16",
-        "description": "Anti-social behaviour officers, 4Real and the drug intervention "
-        "programme, prolific offender mentoring, the pre-court system and Positive Futures.",
+        "description": noted(
+            DURHAM_AGREEMENT,
+            "Anti-social behaviour officers, 4Real and the drug intervention programme, "
+            "prolific offender mentoring, the pre-court system and Positive Futures.",
+        ),
         "total_value": Decimal("500545"),
         "annual_value": Decimal("500545"),
         "route": CommissioningRoute.GRANT,

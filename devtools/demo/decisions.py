@@ -1,10 +1,19 @@
 """The two Decision Record Forms in the seed documents, for the demonstration.
 
 Durham's 034-2016 (Community Peer Mentors, August 2016) and Leicestershire's
-EXE 0025/13 (Partner Funding 2013/14), transcribed from the published records.
+EXE 0025/13 (Partner Funding 2013/14), transcribed from the published records;
+each says so in its supporting information.
 """
 
 from decimal import Decimal
+
+from devtools.demo.provenance import (
+    DURHAM_DECISION_034_2016,
+    DURHAM_PANEL_REPORT_2015,
+    LEICESTERSHIRE_DECISION_EXE_0025_13,
+    SIGNED_BY_THE_DEMO,
+    noted,
+)
 
 DURHAM_034_2016 = {
     "reference": "034-2016",
@@ -24,7 +33,10 @@ DURHAM_034_2016 = {
     "sustainability_details": "No specific sustainability implications",
     "risk_implications": True,
     "risk_details": "No specific risk management implications",
-    "supporting_information": "Community Peer Mentors Project: Request to Extend Project\n\nWe believe that the continued success of the project can be maintained in Darlington and extended into areas across County Durham in three ways:\n\n1. Reducing the demand on Durham Constabulary from high impact users (HIU) which creates the opportunity to allocate resources to other business activities or realise cash savings for the Force.\n2. Supporting vulnerable and isolated people affected by anti-social behaviour and/or neighbour disputes who have become vulnerable and isolated, reliant on the emergency services and local councils leading to frustration and an extremely negative impact on their wellbeing and an increased fear of crime.\n3. Continued engagement with other frontline service providers at a strategic level (Council, Fire Service, A&E, Clinical Commissioning Groups (CCG) , GP Surgeries) to demonstrate the impact of the project and identify the residual drop in the same client group in relation to demand for their services.\n\nFour areas of HIU have been identified by Durham Constabulary for the Peer Mentors to focus on. The engagement with high impact users is likely to be mutually beneficial to other agencies. The four areas of engagement with HIU are:\n\n1. Those who constantly use/abuse the 999 system.\n2. Those who constantly call the police via the 101 system\n3. Those who are identified by local police as persistently coming to the notice of the police for non-criminal offences.\n4. Individuals who are the subject of a (Police Orientated Policing) POP Plan.\n\nThe project is currently being delivered by a single Project Coordinator (in Darlington) and is now in a position to extend into County Durham. The plan is to extend the project into Bishop Auckland and the surrounding area because our analysis has identified this offers our best opportunity to achieve maximum impact. The project has been based in Darlington where it has contributed directly to a reduction in demand on police resources and improved the lives of the vulnerable and isolated clients.\n\nUnfortunately the project is unable to expand at the pace that could be achieved because the Project Coordinator is operating beyond full capacity due to the ever increasing engagement with clients and mentors. The project coordination role started as a part time position but has increased to full time as a result of demand for this service. The Project Coordinator has always worked in excess of these hours of his own volition to make the project a success. The demand on his time has increased significantly since the introduction of the first eight clients and deployment of the 16 Community Peer Mentors.\n\nThe project has now reached a stage without which some additional resources the Coordinator is unable to expand the project at the current pace. The Coordinator will not be able to sustain this high level of time commitment in the long term. The pace of the project has increased significantly in the last six weeks which is reflected in the positive impact the Community Peer Mentors have had on demand reduction across Darlington from the direct engagement with the high impact users.",
+    "supporting_information": noted(
+        f"Demonstration data: transcribed from {DURHAM_DECISION_034_2016}. {SIGNED_BY_THE_DEMO}",
+        "Community Peer Mentors Project: Request to Extend Project\n\nWe believe that the continued success of the project can be maintained in Darlington and extended into areas across County Durham in three ways:\n\n1. Reducing the demand on Durham Constabulary from high impact users (HIU) which creates the opportunity to allocate resources to other business activities or realise cash savings for the Force.\n2. Supporting vulnerable and isolated people affected by anti-social behaviour and/or neighbour disputes who have become vulnerable and isolated, reliant on the emergency services and local councils leading to frustration and an extremely negative impact on their wellbeing and an increased fear of crime.\n3. Continued engagement with other frontline service providers at a strategic level (Council, Fire Service, A&E, Clinical Commissioning Groups (CCG) , GP Surgeries) to demonstrate the impact of the project and identify the residual drop in the same client group in relation to demand for their services.\n\nFour areas of HIU have been identified by Durham Constabulary for the Peer Mentors to focus on. The engagement with high impact users is likely to be mutually beneficial to other agencies. The four areas of engagement with HIU are:\n\n1. Those who constantly use/abuse the 999 system.\n2. Those who constantly call the police via the 101 system\n3. Those who are identified by local police as persistently coming to the notice of the police for non-criminal offences.\n4. Individuals who are the subject of a (Police Orientated Policing) POP Plan.\n\nThe project is currently being delivered by a single Project Coordinator (in Darlington) and is now in a position to extend into County Durham. The plan is to extend the project into Bishop Auckland and the surrounding area because our analysis has identified this offers our best opportunity to achieve maximum impact. The project has been based in Darlington where it has contributed directly to a reduction in demand on police resources and improved the lives of the vulnerable and isolated clients.\n\nUnfortunately the project is unable to expand at the pace that could be achieved because the Project Coordinator is operating beyond full capacity due to the ever increasing engagement with clients and mentors. The project coordination role started as a part time position but has increased to full time as a result of demand for this service. The Project Coordinator has always worked in excess of these hours of his own volition to make the project a success. The demand on his time has increased significantly since the introduction of the first eight clients and deployment of the 16 Community Peer Mentors.\n\nThe project has now reached a stage without which some additional resources the Coordinator is unable to expand the project at the current pace. The Coordinator will not be able to sustain this high level of time commitment in the long term. The pace of the project has increased significantly in the last six weeks which is reflected in the positive impact the Community Peer Mentors have had on demand reduction across Darlington from the direct engagement with the high impact users.",
+    ),
     "lines": [
         ("Out of pocket expenses and mileage for the Mentors and Coordinator", Decimal("1200")),
         ("Training of 2 x Community Peer Mentor Cohorts (26 Additional Mentors)", Decimal("2300")),
@@ -55,6 +67,11 @@ LEICESTERSHIRE_EXE_0025_13 = {
     "recommendations": "1. Approve the funding allocations and distributions set out in Table 1 (attached).\n2. Approve the use of the Budget Equalisation Reserve to support the commissioning intentions and the Police and Crime Plan.",
     "key_discussion_points": "During 2013 a series of meetings and discussions have taken place with various partners and bodies to determine how funding should be allocated and what approaches to commissioning to be undertaken by Police and Crime Commissioner can be adopted. These include meetings of the Strategic Partnership Board and various meeting and discussions with officers at various levels within Leicester City Council, Leicestershire County Council, Rutland County Council, Probation Service and various voluntary sector organisations.\n\nThe key discussion points were:\n\n1. How to allocate the PCC community Safety Funding, whilst taking into consideration:\n - Previous funding received by partners from the Home Office.\n - The impact to partners of potential funding changes.\n - Partners delivering on outcomes not services.\n - Partners Planning for the outcomes of the Commissioners Intentions\n - The Themes and Strategic Priorities within the Police and Crime Plan\n2. How the Police and Crime Plan can be supported through the commissioning intentions.\n3. The commissioning purchasing systems which could be adopted to support both the Police and Crime Plan and the Commissioning Intentions.\n4. How to encourage partners to present original innovative ideas which would allow the PCC to gain maximum impact for the resources that are available.",
     "decision": "It was resolved that: The recommendations set out above be accepted and implemented to support both the Police and Crime Plan and the Commissioning Intentions.",
+    "supporting_information": (
+        f"Demonstration data: transcribed from {LEICESTERSHIRE_DECISION_EXE_0025_13}; its "
+        "schedule of allocations is the 2013/14 funding the demo imports with it. "
+        + SIGNED_BY_THE_DEMO
+    ),
     "lines": [
         ("PCC Community Safety Grant", Decimal("1649000")),
         ("Former Police Force Partnership funding", Decimal("1305029")),
@@ -65,6 +82,10 @@ LEICESTERSHIRE_EXE_0025_13 = {
 # Two records drawn from Durham's February 2015 commissioning report, left at
 # earlier steps of the workflow. The report gives the streams, not these amounts:
 # the amounts are set for the demonstration and say so.
+DRAWN_FROM_THE_DURHAM_REPORT = (
+    f"Demonstration data: the purpose is from {DURHAM_PANEL_REPORT_2015}; the record and its "
+    "amount are made up for the demo."
+)
 RESTORATIVE_JUSTICE_COORDINATORS = {
     "title": "Restorative Justice Coordinators for Durham and Darlington",
     "executive_summary": (
@@ -80,12 +101,14 @@ RESTORATIVE_JUSTICE_COORDINATORS = {
         "Funded from the Ministry of Justice restorative justice grant for 2015-16 (£140,000). "
         "The amount is set for the demonstration."
     ),
+    "supporting_information": DRAWN_FROM_THE_DURHAM_REPORT,
     "lines": [("Two Restorative Justice Coordinators, 2015-16", "70000")],
     "allocation": {
         "stream": "Restorative Justice",
         "recipient": "Durham Constabulary",
         "title": "Restorative Justice Coordinators (Durham and Darlington)",
         "amount": "70000",
+        "comments": DRAWN_FROM_THE_DURHAM_REPORT,
     },
 }
 
@@ -100,11 +123,13 @@ VICTIMS_REFERRAL_SERVICE = {
     "decision": "Agree to commission the victims' referral and assessment service jointly with Cleveland PCC.",
     "legal_implications": True,
     "legal_details": "A collaboration agreement with Cleveland PCC is needed.",
+    "supporting_information": DRAWN_FROM_THE_DURHAM_REPORT,
     "lines": [("Referral and assessment service, Durham share 2015-16", "200000")],
     "allocation": {
         "stream": "Victims' Services",
         "recipient": "Victim Support",
         "title": "Victims' referral and assessment service (with Cleveland PCC)",
         "amount": "200000",
+        "comments": DRAWN_FROM_THE_DURHAM_REPORT,
     },
 }

@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
-DEMONSTRATION = "DEMONSTRATION ONLY – not a real certificate – {organisation}"
+# Plain punctuation, one byte a mark, leaves 20 bytes for the organisation's short name
+# within X.509's 64 ("Demonstration OPCC" fits whole).
+DEMONSTRATION = "DEMONSTRATION ONLY, not a real certificate: {organisation}"
 # id-kp-documentSigning (RFC 9336).
 DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 # X.509 bounds a common name and an organisation name at 64 (here: bytes of UTF-8).

@@ -44,7 +44,7 @@ def test_the_034_2016_pdf_says_everything_the_record_holds(client, demo_034_2016
     record = demo_034_2016
     for expected in (
         "034-2016",
-        "POLICE AND CRIME COMMISSIONER FOR DURHAM",
+        "OFFICE OF THE DEMONSTRATION POLICE AND CRIME COMMISSIONER",
         "DECISION RECORD FORM",
         record.title,
         flat(record.executive_summary),

@@ -139,7 +139,7 @@ def test_check_signature_reads_the_seal(published, seal_certificate, organisatio
     found = sealing.check_signature(stored(PublishedDocument.objects.get(decision=published)))
     assert found.signed and found.intact and found.valid and found.whole_file
     assert found.by_seal_certificate and found.sealed
-    assert found.common_name.startswith("DEMONSTRATION ONLY – not a real certificate")
+    assert found.common_name.startswith("DEMONSTRATION ONLY, not a real certificate")
     assert found.organisation == "Test Police and Crime Commissioner"
     assert abs(found.signed_at - datetime.now(UTC)) < timedelta(minutes=5)
     assert not found.time_stamped
@@ -442,7 +442,7 @@ def test_load_demo_writes_a_demonstration_certificate_and_publishes_with_it(sett
         call_command("load_demo", stdout=io.StringIO())
     assert demo.exists() and stat.S_IMODE(demo.stat().st_mode) == 0o600
     seal = sealing.load_seal()
-    assert seal.common_name == "DEMONSTRATION ONLY – not a real certificate – Durham OPCC"
+    assert seal.common_name == "DEMONSTRATION ONLY, not a real certificate: Demonstration OPCC"
     document = PublishedDocument.objects.get(decision__reference="034-2016")
     found = sealing.check_signature(stored(document))
     assert document.sealed and found.sealed and found.common_name == seal.common_name

@@ -114,7 +114,7 @@ def test_an_identical_file_is_found_with_its_record_and_seal(client, published, 
     published_at = PublishedDocument.objects.get(decision=published).published_at
     assert f"published {published_at:%-d %B %Y}" in page
     assert "The organisation's seal is intact" in page
-    assert "DEMONSTRATION ONLY – not a real certificate" in page
+    assert "DEMONSTRATION ONLY, not a real certificate" in page
     assert "The seal covers the whole file." in page
     assert hashlib.sha256(pdf).hexdigest() in page
     assert verification.NO_MATCH not in page
@@ -191,7 +191,7 @@ def test_verify_pdf_says_an_identical_file_is_an_intact_published_record(publish
     out, error = verify_pdf(path)
     assert error is None
     assert f"Published record: {published.reference}" in out
-    assert "Seal: intact, by DEMONSTRATION ONLY – not a real certificate" in out
+    assert "Seal: intact, by DEMONSTRATION ONLY, not a real certificate" in out
     assert "An intact published record." in out
 
 

@@ -1,3 +1,4 @@
+import html
 import re
 from io import StringIO
 
@@ -23,11 +24,15 @@ DEMO_ROLES = {
 
 
 @override_settings(DEBUG=True)
-def test_load_demo_creates_durham_and_one_user_per_role_and_prints_the_logins(capsys):
+def test_load_demo_creates_the_demonstration_opcc_and_one_user_per_role_and_prints_the_logins(
+    capsys,
+):
     call_command("load_demo", password="s3cret-demo")
 
     out = capsys.readouterr().out
-    assert OrganisationSettings.load().name == "Police and Crime Commissioner for Durham"
+    organisation = OrganisationSettings.load()
+    assert organisation.name == "Office of the Demonstration Police and Crime Commissioner"
+    assert organisation.short_name == "Demonstration OPCC"
     for username, roles in DEMO_ROLES.items():
         user = User.objects.get(username=username)
         assert user.check_password("s3cret-demo")
@@ -139,3 +144,94 @@ def test_the_demo_dashboard_shows_the_latest_funding_position(client):
     page = client.get("/").content.decode()
     assert "Funding position 2017/18" in page
     assert "£2,283,508" in page  # approved: Cambridgeshire's victims' and CDR grants
+
+
+# Where the demo's records came from ------------------------------------------------
+
+
+def page_text(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return html.unescape(response.content.decode())
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_presents_itself_as_the_demonstration_opcc_not_a_real_office(client):
+    call_command("load_demo")
+    welcome = page_text(client, "/")
+    assert "<h1>Office of the Demonstration Police and Crime Commissioner</h1>" in welcome
+    assert "Durham" not in welcome
+    sign_in_demo(client, "officer")
+    header = page_text(client, "/").split("</nav>")[0]
+    assert "Demonstration OPCC" in header
+    assert "Durham" not in header
+
+
+@override_settings(DEBUG=True)
+def test_each_seeded_stream_allocation_and_agreement_names_the_office_it_came_from(client):
+    from commissioning.models import Agreement
+    from funding.models import Allocation, FundingStream
+
+    call_command("load_demo")
+    sign_in_demo(client, "officer")
+    durham = Allocation.objects.get(title="Anti-Social Behaviour Officers")
+    page = page_text(client, durham.get_absolute_url())
+    assert (
+        "Demonstration data: from Durham PCC's report to the Police and Crime Panel, "
+        "3 February 2015 (“Update on Commissioning Activity”)." in page
+    )
+    assert "Durham Community Safety Grant Projects table (report para 6)" in page  # kept
+    leicestershire = Allocation.objects.filter(decision_reference="EXE 0025/13").first()
+    assert (
+        "Demonstration data: from Leicestershire PCC's decision record EXE 0025/13"
+        in page_text(client, leicestershire.get_absolute_url())
+    )
+    stream = FundingStream.objects.get(name="Victims' Services Grant")
+    assert (
+        "Demonstration data: from Cambridgeshire OPCC's report to the Business Coordination "
+        "Board, 11 May 2017" in page_text(client, stream.get_absolute_url())
+    )
+    agreement = Agreement.objects.get(reference="CAM-VS-2017-08")
+    page = page_text(client, agreement.get_absolute_url())
+    assert "Demonstration data: the provider, service, value and route are from" in page
+    assert "the reference and the monitoring are made up for the demo." in page
+
+    # And every one of them, not only these.
+    for model, notes in (
+        (FundingStream, "description"),
+        (Allocation, "comments"),
+        (Agreement, "description"),
+    ):
+        unsourced = model.objects.exclude(**{f"{notes}__startswith": "Demonstration data"})
+        assert not unsourced.exists(), list(unsourced)
+
+
+@override_settings(DEBUG=True)
+def test_each_demo_decision_record_says_what_it_was_transcribed_from_or_that_it_is_made_up(
+    client,
+):
+    from decisions.models import Decision
+
+    call_command("load_demo")
+    published = Decision.objects.get(reference="034-2016")
+    register = page_text(client, f"/decisions/{published.slug}/")
+    assert (
+        "Demonstration data: transcribed from Durham PCC's Decision Record Form 034-2016 "
+        "(10 August 2016)." in register
+    )
+    assert "sign it, not the people who signed the original." in register
+
+    sign_in_demo(client, "officer")
+    leicestershire = Decision.objects.get(reference="EXE 0025/13")
+    assert (
+        "Demonstration data: transcribed from Leicestershire PCC's decision record EXE 0025/13"
+        in page_text(client, leicestershire.get_absolute_url())
+    )
+    made_up = Decision.objects.get(title__startswith="Restorative Justice Coordinators")
+    page = page_text(client, made_up.get_absolute_url())
+    assert "the record and its amount are made up for the demo." in page
+    assert "Affordable. Demonstration data, made up for the demo." in page
+    allocation = made_up.allocations.get()
+    assert "the record and its amount are made up for the demo." in page_text(
+        client, allocation.get_absolute_url()
+    )

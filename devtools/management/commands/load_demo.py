@@ -25,6 +25,14 @@ from devtools.demo.decisions import (
     RESTORATIVE_JUSTICE_COORDINATORS,
     VICTIMS_REFERRAL_SERVICE,
 )
+from devtools.demo.provenance import (
+    DURHAM_DECISION_034_2016,
+    DURHAM_PANEL_REPORT_2015,
+    MADE_UP,
+    NOTES_COLUMN,
+    SEED_SOURCES,
+    seed_with_source,
+)
 from devtools.demo.seal import write_demonstration_pkcs12
 from devtools.demo.second_factors import demo_authenticator, one_time_code, secret_of
 from funding import naming
@@ -40,14 +48,17 @@ from pcc_grants.roles import SIGNING_ROLES, Role
 
 SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 
-DURHAM = {
-    "name": "Police and Crime Commissioner for Durham",
-    "short_name": "Durham OPCC",
+# A neutral office: the records it holds are other offices' published ones, each
+# saying whose (devtools/demo/provenance.py).
+DEMONSTRATION_OPCC = {
+    "name": "Office of the Demonstration Police and Crime Commissioner",
+    "short_name": "Demonstration OPCC",
     "decision_maker_title": "Police and Crime Commissioner",
     "chief_executive_title": "Chief Executive",
     "chief_finance_officer_title": "Chief Finance Officer",
     "monitoring_officer_title": "Monitoring Officer",
-    # The officer approval statement of Durham's Decision Record Form.
+    # The officer approval statement of Durham's Decision Record Form, which the
+    # demonstration's forms follow, as they follow its reference numbers.
     "officer_approval_statement": (
         "I have been consulted about the decision and confirm that financial, legal, and "
         "equalities advice has been taken into account. I am satisfied that this is an "
@@ -63,7 +74,9 @@ DURHAM = {
     "delegated_approval_limit": None,
 }
 
-# (username, first name, last name, job title, roles, administrator)
+# (username, first name, last name, job title, roles, administrator). The officer bears
+# the name of 034-2016's lead officer, so that record reads as printed; the others are
+# made up.
 DEMO_USERS = (
     ("officer", "Charles", "Oakley", "Head of Governance & Commissioning", [Role.OFFICER], False),
     ("cfo", "Alex", "Morgan", "Chief Finance Officer", [Role.CHIEF_FINANCE_OFFICER], False),
@@ -90,7 +103,10 @@ DEMO_USERS = (
 
 
 class Command(BaseCommand):
-    help = "Load Durham's organisation settings, one user per role, and demo data (DEBUG only)."
+    help = (
+        "Load the Demonstration OPCC's settings, one user per role, and demo data from "
+        "published OPCC documents (DEBUG only)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -108,7 +124,7 @@ class Command(BaseCommand):
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
         ):
-            OrganisationSettings.objects.update_or_create(pk=1, defaults=DURHAM)
+            OrganisationSettings.objects.update_or_create(pk=1, defaults=DEMONSTRATION_OPCC)
             self._seal()
             users = [self._user(password, *row) for row in DEMO_USERS]
             # The seeds record money already decided: they are imported in the name of
@@ -163,11 +179,15 @@ class Command(BaseCommand):
                 self._import(prefix, by=by)
 
     def _import(self, prefix: str, *, by: User) -> None:
+        """One seed's streams and allocations, each noting the document it came from."""
         for kind, name in (
             ("funding", f"{prefix}_funding.csv"),
             ("allocations", f"{prefix}_allocations.csv"),
         ):
-            result = run_import(kind=kind, content=(SEEDS / name).read_bytes(), by=by)
+            content = seed_with_source(
+                (SEEDS / name).read_bytes(), column=NOTES_COLUMN[kind], source=SEED_SOURCES[prefix]
+            )
+            result = run_import(kind=kind, content=content, by=by)
             if not result.ok:
                 raise CommandError(f"{name}: " + "; ".join(map(str, result.errors)))
             self.stdout.write(f"  {name}: {len(result.planned)} rows imported")
@@ -207,9 +227,11 @@ class Command(BaseCommand):
                 name="Community Safety Fund",
                 source_name="Police budget",
                 budget=Decimal("150000"),
-                description="The Commissioner's fund for community and voluntary sector "
-                "projects. The budget is set for the demonstration: the seed documents do "
-                "not give the 2016/17 figure.",
+                description=(
+                    f"Demonstration data: the fund is named in {DURHAM_PANEL_REPORT_2015}; its "
+                    "2016/17 budget is made up for the demo, as the seed documents do not give "
+                    "it.\nThe Commissioner's fund for community and voluntary sector projects."
+                ),
             )
             allocation = naming.allocation_save_named(
                 by=None,
@@ -219,6 +241,7 @@ class Command(BaseCommand):
                 amount=Decimal("9400"),
                 period_start=date(2016, 9, 1),
                 period_end=date(2017, 3, 31),
+                comments=f"Demonstration data: the £9,400 approved by {DURHAM_DECISION_034_2016}.",
             )
             self._record(DURHAM_034_2016, officer, [allocation])
         if not Decision.objects.filter(reference=LEICESTERSHIRE_EXE_0025_13["reference"]).exists():
@@ -244,13 +267,15 @@ class Command(BaseCommand):
                 decision=durham,
                 by=users["cfo"],
                 kind="financial",
-                text="The allocation of £9,400 is within the 2016/17 budget limits.",
+                text="The allocation of £9,400 is within the 2016/17 budget limits. "
+                "(Demonstration data: as 034-2016 records the financial implications.)",
             )
             decision_services.decision_comment_add(
                 decision=durham,
                 by=users["monitoring.officer"],
                 kind="legal",
-                text="No specific legal implications.",
+                text="No specific legal implications. "
+                "(Demonstration data: as 034-2016 records the legal implications.)",
             )
             act(
                 decision=durham,
@@ -301,7 +326,7 @@ class Command(BaseCommand):
                 recipient_name=planned["recipient"],
                 title=planned["title"],
                 amount=Decimal(planned["amount"]),
-                comments="Amount set for the demonstration.",
+                comments=planned["comments"],
             )
             decision = decision_services.decision_create(
                 by=users["officer"],
@@ -325,11 +350,14 @@ class Command(BaseCommand):
         """The advice a record's implications call for, before its officer approval."""
         if decision.financial_implications:
             decision_services.decision_comment_add(
-                decision=decision, by=users["cfo"], kind="financial", text="Affordable."
+                decision=decision, by=users["cfo"], kind="financial", text=f"Affordable. {MADE_UP}"
             )
         if decision.legal_implications:
             decision_services.decision_comment_add(
-                decision=decision, by=users["monitoring.officer"], kind="legal", text="Lawful."
+                decision=decision,
+                by=users["monitoring.officer"],
+                kind="legal",
+                text=f"Lawful. {MADE_UP}",
             )
 
     def _record(self, data: dict, officer: User, allocations: list) -> Decision:
