@@ -21,11 +21,11 @@ FLAGS = [
 
 SHOTS = [
     # (file, user or None, path)
-    ("dashboard.png", "cfo", "/"),
+    ("dashboard.png", "officer", "/"),
     ("funding-position.png", "officer", "/funding/position/2015-16/"),
     ("allocations.png", "officer", "/funding/allocations/?year=&status=approved"),
     ("agreement.png", "officer", "/commissioning/agreements/"),
-    ("decisions.png", "commissioner", "/staff/decisions/"),
+    ("decisions.png", "officer", "/staff/decisions/"),
     ("public-register.png", None, "/decisions/"),
     ("published-record.png", None, "/decisions/034-2016/"),
 ]

@@ -235,3 +235,17 @@ def test_each_demo_decision_record_says_what_it_was_transcribed_from_or_that_it_
     assert "the record and its amount are made up for the demo." in page_text(
         client, allocation.get_absolute_url()
     )
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_proposed_allocations_for_a_new_record_to_choose(client):
+    call_command("load_demo", stdout=StringIO())
+    sign_in_demo(client, "officer")
+    page = page_text(client, "/staff/decisions/new/")
+    offered = page[page.index("Find proposed allocations") : page.index("Funding breakdown")]
+    for title in (
+        "Group work for siblings of young victims",
+        "Domestic abuse advocacy in schools",
+        "Evening helpline",
+    ):
+        assert title in offered

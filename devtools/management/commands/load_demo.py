@@ -102,6 +102,15 @@ DEMO_USERS = (
 )
 
 
+# Proposals for 2017/18 that no record approves yet, for a new record to choose: the
+# recipients are the seed's, the projects and amounts are made up.
+PROPOSALS = (
+    ("Embrace – Child Victims of Crime", "Group work for siblings of young victims", "8500"),
+    ("Cambridgeshire County Council", "Domestic abuse advocacy in schools", "12000"),
+    ("Cambridge and Peterborough Rape Crisis Partnership", "Evening helpline", "6250.50"),
+)
+
+
 class Command(BaseCommand):
     help = (
         "Load the Demonstration OPCC's settings, one user per role, and demo data from "
@@ -132,6 +141,7 @@ class Command(BaseCommand):
             self._funding(by=next(user for user in users if user.username == "cfo"))
             self._commissioning()
             self._decisions(users[0])
+            self._proposals(users[0])
             self._workflow({user.username: user for user in users}, password)
             # The roles that sign use two factors: each has a demonstration
             # authenticator, whose key can be added to a real app.
@@ -250,6 +260,24 @@ class Command(BaseCommand):
             )
             self._record(LEICESTERSHIRE_EXE_0025_13, officer, list(schedule))
         self.stdout.write("  decision records 034-2016 and EXE 0025/13")
+
+    def _proposals(self, officer: User) -> None:
+        """Proposed allocations no record approves yet, for a new record to choose."""
+        stream = FundingStream.objects.filter(
+            financial_year__start_year=2017, name="Victims' Services Grant"
+        ).first()
+        if stream is None or stream.allocations.filter(status="proposed").exists():
+            return
+        for recipient, title, amount in PROPOSALS:
+            naming.allocation_save_named(
+                by=officer,
+                funding_stream=stream,
+                recipient_name=recipient,
+                title=title,
+                amount=Decimal(amount),
+                comments=MADE_UP,
+            )
+        self.stdout.write(f"  {len(PROPOSALS)} proposed allocations awaiting a decision record")
 
     def _workflow(self, users: dict[str, User], password: str) -> None:
         """034-2016 all the way to publication; one record waiting at each other step."""
