@@ -381,3 +381,46 @@ def test_only_who_may_import_gets_a_template(client, make_user):
     assert client.get("/funding/import/template/allocations.xlsx").status_code == 403
     client.force_login(make_user(Role.OFFICER, username="officer"))
     assert client.get("/funding/import/template/nothing.xlsx").status_code == 404
+
+
+def test_the_template_filled_in_imports_through_the_import_page(stream_2016, client, make_user):
+    """The round trip an officer makes: download the template, replace the example
+    with their own rows in a spreadsheet, upload it, confirm."""
+    from openpyxl import load_workbook
+
+    from pcc_grants.roles import Role
+
+    client.force_login(make_user(Role.OFFICER, username="officer"))
+    template = client.get("/funding/import/template/allocations.xlsx").content
+    workbook = load_workbook(io.BytesIO(template))
+    sheet = workbook.active
+    columns = [cell.value for cell in sheet[1]]
+    for cell in sheet[2]:  # the worked example, replaced by the officer's rows
+        cell.value = None
+    for row, (recipient, title, amount) in enumerate(
+        (("Harbour Refuge", "Refuge support", 12500.5), ("Victim Support", "Referrals", 9400)),
+        start=2,
+    ):
+        for name, value in {
+            "financial_year": "2016/17",
+            "funding_stream": "Community Safety Grant",
+            "recipient": recipient,
+            "title": title,
+            "amount": amount,
+        }.items():
+            sheet.cell(row=row, column=columns.index(name) + 1, value=value)
+    filled = io.BytesIO()
+    workbook.save(filled)
+    filled.seek(0)
+    filled.name = "our-allocations.xlsx"
+
+    preview = client.post("/funding/import/", {"kind": "allocations", "file": filled})
+    assert "Confirm and import 2 rows" in preview.text, preview.text
+    confirmed = client.post(
+        "/funding/import/confirm/", {"token": preview.context["token"]}, follow=True
+    )
+    assert "2 allocations imported from our-allocations.xlsx." in confirmed.text
+    assert sorted(Allocation.objects.values_list("title", "amount", "recipient__name")) == [
+        ("Referrals", Decimal("9400.00"), "Victim Support"),
+        ("Refuge support", Decimal("12500.50"), "Harbour Refuge"),
+    ]
