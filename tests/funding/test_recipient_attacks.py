@@ -1,0 +1,137 @@
+"""Attempts to record a second provider under a name that looks like one already
+recorded, or to read more than names through the suggestions."""
+
+from decimal import Decimal
+
+import pytest
+
+from commissioning.matching import match_key
+from commissioning.models import Provider
+from funding.models import Allocation
+
+from ..factories import (
+    AllocationFactory,
+    FinancialYearFactory,
+    FundingStreamFactory,
+    ProviderFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Safe Durham Partnership"
+
+
+@pytest.fixture
+def stream(db):
+    return FundingStreamFactory(
+        financial_year=FinancialYearFactory(start_year=2016), budget=Decimal("100000")
+    )
+
+
+@pytest.fixture
+def partnership(db):
+    return ProviderFactory(name=NAME)
+
+
+def post(client, stream, url="/funding/allocations/new/", **fields):
+    data = {"funding_stream": stream.pk, "title": "Hate crime", "amount": "£5,000", **fields}
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u200b".join(NAME),  # a zero-width space between every letter
+        "\u00ad".join(NAME),  # soft hyphens
+        "\u2060".join(NAME),  # word joiners
+        "\ufe0f".join(NAME),  # variation selectors
+        "\u3164".join(NAME),  # Hangul fillers, blank "letters"
+        "".join(letter + "\U000e0041" for letter in NAME),  # tag characters
+        "Ｓａｆｅ Ｄｕｒｈａｍ Ｐａｒｔｎｅｒｓｈｉｐ",
+        "S\u0301afe Durham Partnership",
+        "Sαfe Durhαm Pαrtnership",
+    ],
+)
+def test_a_name_that_looks_the_same_is_asked_about(officer_client, stream, partnership, typed):
+    response = post(officer_client, stream, recipient_name=typed)
+    assert response.status_code == 200
+    assert "looks like one that is" in response.text
+    assert Provider.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "typed", ["\u00a0".join(NAME.split()), "Safe Durham Partnership...", "SAFE DURHAM PARTNERSHIP"]
+)
+def test_the_same_name_spaced_or_punctuated_otherwise_is_the_provider(
+    officer_client, stream, partnership, typed
+):
+    assert post(officer_client, stream, recipient_name=typed).status_code == 302
+    assert Allocation.objects.get().recipient == partnership
+
+
+def test_the_edit_form_asks_too(officer_client, stream, partnership):
+    allocation = AllocationFactory(funding_stream=stream, recipient=partnership)
+    response = post(
+        officer_client,
+        stream,
+        url=f"/funding/allocations/{allocation.pk}/edit/",
+        recipient_name="\u200b".join(NAME),
+    )
+    assert response.status_code == 200
+    assert "looks like one that is" in response.text
+    assert Provider.objects.count() == 1
+
+
+def test_a_provider_not_among_the_near_matches_cannot_be_chosen(
+    officer_client, stream, partnership
+):
+    other = ProviderFactory(name="Harbour Refuge")
+    response = post(
+        officer_client,
+        stream,
+        recipient_name="Safe Durham Partnershp",
+        recipient_match=str(other.pk),
+        recipient_checked="Safe Durham Partnershp",
+    )
+    assert response.status_code == 200
+    assert not Allocation.objects.exists()
+
+
+def test_match_keys_of_names_without_letters_are_empty():
+    assert match_key("") == match_key("   ") == match_key("!!!") == ""
+
+
+def test_suggestions_give_names_and_types_only_and_treat_wildcards_as_text(
+    officer_client, partnership
+):
+    ProviderFactory(name="Harbour Refuge", is_active=False, charity_number="1123456")
+    response = officer_client.get("/commissioning/providers/suggest/", {"q": "%%"})
+    assert response.json() == {"providers": []}
+    response = officer_client.get("/commissioning/providers/suggest/", {"q": "h_r"})
+    assert response.json() == {"providers": []}
+    response = officer_client.get("/commissioning/providers/suggest/", {"q": "harbour"})
+    assert response.json() == {"providers": [{"name": "Harbour Refuge", "type": "Other"}]}
+    response = officer_client.get("/commissioning/providers/suggest/", {"q": "x" * 100_000})
+    assert response.status_code == 200
+
+
+def test_a_near_match_named_with_markup_is_text(officer_client, stream):
+    ProviderFactory(name="<script>alert(1)</script> Safe")
+    response = post(officer_client, stream, recipient_name="<script>alert(1)</script> Safee")
+    assert "looks like one that is" in response.text
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_the_migration_works_out_keys_again_without_invisible_characters(partnership):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    spaced = ProviderFactory(name="\u200b".join("Harbour Refuge"))
+    Provider.objects.filter(pk=spaced.pk).update(match_key="h a r b o u r r e f u g e")
+    migration = import_module(
+        "commissioning.migrations.0005_match_keys_without_invisible_characters"
+    )
+    migration.refill_keys(apps, None)
+    spaced.refresh_from_db()
+    assert spaced.match_key == "harbour refuge"
