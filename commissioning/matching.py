@@ -18,6 +18,9 @@ from confusable_homoglyphs import confusables
 # "safe durham partnershp" against "safe durham partnership" is 0.98.
 NEAR = 0.85
 DROPPED_WORDS = frozenset({"the"})
+# As long as the key a provider keeps (``Provider.match_key``): a typed name's key is
+# cut the same way, or a long name's lookalike would differ from it by what was cut.
+KEY_LENGTH = 255
 # Letters that are drawn as nothing: the Hangul fillers.
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 
@@ -53,12 +56,12 @@ def fold_lookalikes(text: str) -> str:
 def match_key(name: str) -> str:
     """What a reader sees in ``name``: ``"The Safe  Durham Partnershiр!"`` (with a
     Cyrillic "р", or a zero-width space between each letter) and ``"safe durham
-    partnership"`` have the same key."""
+    partnership"`` have the same key, of at most ``KEY_LENGTH`` characters."""
     text = unicodedata.normalize("NFKD", fold_lookalikes(name))
     text = "".join(character for character in text if _shown(character))
     text = text.casefold().replace("&", " and ")
     words = re.sub(r"[\W_]+", " ", text).split()
-    return " ".join(word for word in words if word not in DROPPED_WORDS)
+    return " ".join(word for word in words if word not in DROPPED_WORDS)[:KEY_LENGTH]
 
 
 @dataclass(frozen=True)

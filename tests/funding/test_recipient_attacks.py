@@ -1,6 +1,7 @@
 """Attempts to record a second provider under a name that looks like one already
 recorded, or to read more than names through the suggestions."""
 
+import string
 from decimal import Decimal
 
 import pytest
@@ -95,6 +96,17 @@ def test_a_provider_not_among_the_near_matches_cannot_be_chosen(
     )
     assert response.status_code == 200
     assert not Allocation.objects.exists()
+
+
+def test_a_long_name_whose_key_is_cut_is_asked_about(officer_client, stream):
+    # "&" reads as "and": the key of a name of 253 characters is longer than the 255
+    # a provider keeps, and the typed name's key must be cut the same way.
+    long_name = " & ".join(string.ascii_uppercase * 3)[:255].strip(" &")
+    ProviderFactory(name=long_name)
+    response = post(officer_client, stream, recipient_name=long_name.replace("O", "\u041e"))
+    assert response.status_code == 200
+    assert "looks like one that is" in response.text
+    assert Provider.objects.count() == 1
 
 
 def test_match_keys_of_names_without_letters_are_empty():
