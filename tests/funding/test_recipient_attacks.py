@@ -8,6 +8,8 @@ import pytest
 
 from commissioning.matching import match_key
 from commissioning.models import Provider
+from commissioning.services import NAME_WITHOUT_LETTERS
+from funding.importers import run_import
 from funding.models import Allocation
 
 from ..factories import (
@@ -113,6 +115,30 @@ def test_match_keys_of_names_without_letters_are_empty():
     assert match_key("") == match_key("   ") == match_key("!!!") == ""
 
 
+@pytest.mark.parametrize("typed", ["!!!", "—", "\u200b\u200b", "\u3164"])
+def test_a_recipient_named_without_letters_is_refused(officer_client, stream, typed):
+    response = post(officer_client, stream, recipient_name=typed)
+    assert response.status_code == 200
+    assert NAME_WITHOUT_LETTERS.replace("'", "&#x27;") in response.text
+    assert 'href="#id_recipient_name"' in response.text
+    assert not Provider.objects.exists()
+
+
+def test_a_recipient_without_letters_is_not_taken_for_another_so_named(officer_client, stream):
+    ProviderFactory(name="!!!")  # recorded before names needed letters
+    response = post(officer_client, stream, recipient_name="—")
+    assert response.status_code == 200
+    assert not Allocation.objects.exists()
+
+
+def test_a_provider_named_without_letters_is_refused(officer_client):
+    data = {"provider_type": "other", "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0"}
+    response = officer_client.post("/commissioning/providers/new/", {**data, "name": "???"})
+    assert response.status_code == 200
+    assert NAME_WITHOUT_LETTERS.replace("'", "&#x27;") in response.text
+    assert not Provider.objects.exists()
+
+
 def test_suggestions_give_names_and_types_only_and_treat_wildcards_as_text(
     officer_client, partnership
 ):
@@ -147,3 +173,15 @@ def test_the_migration_works_out_keys_again_without_invisible_characters(partner
     migration.refill_keys(apps, None)
     spaced.refresh_from_db()
     assert spaced.match_key == "harbour refuge"
+
+
+def test_an_import_names_a_recipient_without_letters_in_its_column(stream):
+    content = (
+        "financial_year,funding_stream,recipient,title,amount\n"
+        f"2016/17,{stream.name},—,Helpline,9400\n"
+    ).encode()
+    result = run_import(kind="allocations", content=content)
+    assert [(error.row, error.column, error.message) for error in result.errors] == [
+        (2, "recipient", NAME_WITHOUT_LETTERS)
+    ]
+    assert not Provider.objects.exists()
