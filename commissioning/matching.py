@@ -18,6 +18,23 @@ from confusable_homoglyphs import confusables
 # "safe durham partnershp" against "safe durham partnership" is 0.98.
 NEAR = 0.85
 DROPPED_WORDS = frozenset({"the"})
+# As long as the key a provider keeps (``Provider.match_key``): a typed name's key is
+# cut the same way, or a long name's lookalike would differ from it by what was cut.
+KEY_LENGTH = 255
+# Letters that are drawn as nothing: the Hangul fillers.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _shown(character: str) -> bool:
+    """Whether ``character`` shows as a letter of its own: not a mark drawn on the
+    letter before (an accent, a variation selector), not a format character (a
+    zero-width space or joiner, a soft hyphen, a direction mark), not a blank letter.
+    Between the letters of a name they would make it look the same and read apart."""
+    return not (
+        unicodedata.combining(character)
+        or unicodedata.category(character) in ("Mn", "Me", "Cf")
+        or character in BLANK_LETTERS
+    )
 
 
 def fold_lookalikes(text: str) -> str:
@@ -38,12 +55,13 @@ def fold_lookalikes(text: str) -> str:
 
 def match_key(name: str) -> str:
     """What a reader sees in ``name``: ``"The Safe  Durham Partnershiр!"`` (with a
-    Cyrillic "р") and ``"safe durham partnership"`` have the same key."""
+    Cyrillic "р", or a zero-width space between each letter) and ``"safe durham
+    partnership"`` have the same key, of at most ``KEY_LENGTH`` characters."""
     text = unicodedata.normalize("NFKD", fold_lookalikes(name))
-    text = "".join(character for character in text if not unicodedata.combining(character))
+    text = "".join(character for character in text if _shown(character))
     text = text.casefold().replace("&", " and ")
     words = re.sub(r"[\W_]+", " ", text).split()
-    return " ".join(word for word in words if word not in DROPPED_WORDS)
+    return " ".join(word for word in words if word not in DROPPED_WORDS)[:KEY_LENGTH]
 
 
 @dataclass(frozen=True)

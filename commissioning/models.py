@@ -83,7 +83,9 @@ class Provider(models.Model):
     name = models.CharField(max_length=255)
     normalised_name = models.CharField(max_length=255, unique=True, editable=False)
     # What a reader sees in the name (``matching.match_key``): lookalikes are near.
-    match_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    match_key = models.CharField(
+        max_length=matching.KEY_LENGTH, editable=False, default="", db_index=True
+    )
     provider_type = models.CharField(
         "type", max_length=20, choices=ProviderType.choices, default=ProviderType.OTHER
     )
@@ -131,7 +133,7 @@ class Provider(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.normalised_name = normalise_name(self.name)
-        self.match_key = matching.match_key(self.name)[:255]
+        self.match_key = matching.match_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -14,6 +14,7 @@ from pcc_grants.money import format_money
 from pcc_grants.records import find_or_create
 from pcc_grants.uploads import store_document
 
+from .matching import match_key
 from .models import (
     Agreement,
     AgreementDocument,
@@ -31,6 +32,9 @@ from .models import (
 RETURN_DUE_AFTER_DAYS = 30
 
 DUPLICATE_NAME = "A provider called “{name}” already exists."
+NAME_WITHOUT_LETTERS = (
+    "Enter the organisation's name in letters or numbers, for example Safe Durham Partnership."
+)
 DUPLICATE_CHARITY = "A provider with charity number {number} already exists: {name}."
 DUPLICATE_COMPANY = "A provider with company number {number} already exists: {name}."
 STA_GROUND_NEEDED = (
@@ -110,6 +114,13 @@ def _normalise_provider(provider: Provider) -> None:
     provider.postcode = f"{postcode[:-3]} {postcode[-3:]}" if len(postcode) > 3 else postcode
 
 
+def _check_shown(name: str) -> None:
+    """A name of punctuation or invisible characters only ("—", "!!!") shows no name,
+    and all such names reduce to the same nothing: the second would be the first."""
+    if not match_key(name):
+        raise ValidationError({"name": [NAME_WITHOUT_LETTERS]})
+
+
 def _check_duplicates(provider: Provider) -> None:
     others = Provider.objects.exclude(pk=provider.pk) if provider.pk else Provider.objects
     errors: dict[str, list[str]] = {}
@@ -135,6 +146,7 @@ def _check_duplicates(provider: Provider) -> None:
 def _save_provider(provider: Provider, contacts: Iterable[dict] | None) -> Provider:
     _normalise_provider(provider)
     provider.full_clean(exclude=["normalised_name", "org_id"], validate_constraints=False)
+    _check_shown(provider.name)
     _check_duplicates(provider)
     provider.save()
     provider.org_id = ""
@@ -181,6 +193,7 @@ provider_update.alters_data = True
 def provider_get_or_create(*, name: str) -> Provider:
     """The provider of that name, ignoring case and punctuation; recorded if unknown,
     once however many ask for it at the same moment."""
+    _check_shown(name)
     normalised = normalise_name(name)
     return find_or_create(
         lambda: Provider.objects.filter(normalised_name=normalised).first(),

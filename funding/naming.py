@@ -7,6 +7,7 @@ commissioning's services use funding's, so the two service modules can import ea
 other in one direction only.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commissioning.models import Provider
@@ -22,8 +23,14 @@ def source_named(name: str) -> FundingSource | None:
 
 
 def recipient_named(name: str) -> Provider | None:
-    """The provider of that name (recorded if new); None for a blank name."""
-    return provider_get_or_create(name=name) if name.strip() else None
+    """The provider of that name (recorded if new); None for a blank name. A name the
+    provider is refused under is refused as the recipient's."""
+    if not name.strip():
+        return None
+    try:
+        return provider_get_or_create(name=name)
+    except ValidationError as error:
+        raise ValidationError({"recipient": error.messages}) from error
 
 
 def theme_named(name: str) -> PlanTheme | None:
