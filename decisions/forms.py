@@ -42,10 +42,6 @@ SECTIONS = (
 
 
 ALLOCATION_GONE = "An allocation you chose is no longer recorded: choose again."
-ALLOCATION_COMMITTED = (
-    "{reference} is {status} already, without a decision record: untick it. A record "
-    "approves proposed allocations."
-)
 
 
 class AllocationsField(forms.ModelMultipleChoiceField):
@@ -60,8 +56,8 @@ class AllocationsField(forms.ModelMultipleChoiceField):
 
 class DecisionForm(BoundedInputMixin, forms.ModelForm):
     # Chosen on the page from the proposed allocations (``AllocationSearchForm``); the
-    # service refuses one held by another record or withdrawn, naming it, and
-    # ``clean_allocations`` one approved without a record.
+    # service refuses one held by another record, withdrawn, or approved without a
+    # record, naming it.
     allocations = AllocationsField(
         label="Allocations this decision approves",
         queryset=Allocation.objects.all(),
@@ -99,22 +95,6 @@ class DecisionForm(BoundedInputMixin, forms.ModelForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
-
-    def clean_allocations(self):
-        """The page offers proposed allocations only: one approved or contracted
-        directly (as the settings may delegate) is not the record's to approve, and a
-        record listing it would be taken for its approval."""
-        allocations = self.cleaned_data["allocations"]
-        committed = [
-            ALLOCATION_COMMITTED.format(
-                reference=allocation.reference, status=allocation.get_status_display().lower()
-            )
-            for allocation in allocations
-            if allocation.is_committed and allocation.decision_id is None
-        ]
-        if committed:
-            raise forms.ValidationError(committed[:10])
-        return allocations
 
     def _post_clean(self):
         # The service validates the record (implications need details) and saves it.

@@ -32,6 +32,10 @@ DETAILS_NEEDED = "Give the details of the {label} implications."
 ALLOCATION_UNKNOWN = "There is no allocation {reference}."
 ALLOCATION_TAKEN = "{reference} is already part of decision {other}."
 ALLOCATION_WITHDRAWN = "{reference} is withdrawn and cannot be part of a decision."
+ALLOCATION_COMMITTED = (
+    "{reference} is {status} already, without a decision record: untick it. A record "
+    "approves proposed allocations."
+)
 
 # What a draft's form and the services may set: the content a signature vouches for,
 # and the lead officer.
@@ -112,6 +116,19 @@ def _link_allocations(decision: Decision, allocations: Iterable[Allocation], by)
             errors.append(ALLOCATION_TAKEN.format(reference=allocation.reference, other=other))
         elif allocation.status == AllocationStatus.WITHDRAWN:
             errors.append(ALLOCATION_WITHDRAWN.format(reference=allocation.reference))
+        elif (
+            allocation.is_committed
+            and allocation.decision_id is None
+            and not (decision.reference and allocation.decision_reference == decision.reference)
+        ):
+            # Approved or contracted directly: a record listing it would be taken for
+            # its approval. Only the paper record it names as approving it may list it.
+            errors.append(
+                ALLOCATION_COMMITTED.format(
+                    reference=allocation.reference,
+                    status=allocation.get_status_display().lower(),
+                )
+            )
     if errors:
         raise ValidationError({"allocations": errors})
     wanted = {allocation.pk for allocation in allocations}

@@ -145,3 +145,22 @@ def test_typed_references_are_read_in_capitals_with_the_number_each_names():
         ("B1", None),
         ("A²", None),
     ]
+
+
+def test_an_allocation_approved_without_a_record_is_listed_only_by_the_paper_record_it_names(
+    draft, officer
+):
+    direct = AllocationFactory(approved=True, decision_reference="EXE 0025/13")
+    with pytest.raises(ValidationError) as refused:
+        services.decision_update(decision=draft, by=officer, allocations=[direct])
+    assert refused.value.message_dict == {
+        "allocations": [
+            services.ALLOCATION_COMMITTED.format(reference=direct.reference, status="approved")
+        ]
+    }
+    direct.refresh_from_db()
+    assert direct.decision is None
+    # The record signed on paper that approved it, once it has that reference, may.
+    paper = references.decision_reference_allocate(decision=draft, reference="EXE 0025/13")
+    services.decision_update(decision=paper, by=officer, allocations=[direct])
+    assert list(paper.allocations.all()) == [direct]

@@ -392,9 +392,14 @@ class Command(BaseCommand):
         fields = dict(data)
         reference, lines = fields.pop("reference"), fields.pop("lines")
         decision = decision_services.decision_create(
-            by=officer, lead_officer=officer, lines=lines, allocations=allocations, **fields
+            by=officer, lead_officer=officer, lines=lines, **fields
         )
-        return decision_reference_allocate(decision=decision, reference=reference)
+        decision = decision_reference_allocate(decision=decision, reference=reference)
+        # Listed once the record has its paper reference: allocations approved before
+        # the system, on paper, may be listed only by the record they name.
+        return decision_services.decision_update(
+            decision=decision, by=officer, allocations=allocations
+        )
 
     def _user(self, password, username, first, last, job_title, roles, administrator) -> User:
         user, _ = User.objects.update_or_create(
