@@ -11,7 +11,9 @@ from .models import (
     Provider,
     ProviderContact,
     Rag,
+    normalise_name,
 )
+from .selectors import providers_like
 from .services import AGREEMENT_FIELDS, PROVIDER_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,7 +26,20 @@ def _helper() -> FormHelper:
     return helper
 
 
+NAME_LOOKS_LIKE = (
+    "“{name}” looks like {others}, already recorded: open that provider instead, or "
+    "say this is a different organisation."
+)
+
+
 class ProviderForm(BoundedInputMixin, forms.ModelForm):
+    """A provider. A name (new, or changed) that looks like another provider's is
+    not saved until the officer says it is a different organisation."""
+
+    different = forms.BooleanField(label="", required=False)
+    # The name that was confirmed as different: a changed name is checked again.
+    name_checked = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Provider
         fields = PROVIDER_FIELDS
@@ -33,6 +48,39 @@ class ProviderForm(BoundedInputMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        self.near_providers = self._near_providers()
+        if self.near_providers:
+            name = self.data.get("name", "").strip()
+            self.fields["different"].label = (
+                f"“{name}” is a different organisation from "
+                + ", ".join(f"“{match.name}”" for match in self.near_providers)
+            )
+            self.checked_name = self.data.get("name_checked", "")
+            self.data = self.data.copy()
+            self.data["name_checked"] = name
+            self.order_fields(["name", "different", "name_checked"])
+        else:
+            del self.fields["different"], self.fields["name_checked"]
+
+    def _near_providers(self):
+        if not self.is_bound:
+            return []
+        name = self.data.get("name", "").strip()[:255]
+        if not name or (self.instance.pk and name == self.instance.name):
+            return []
+        same = Provider.objects.filter(normalised_name=normalise_name(name))
+        if same.exclude(pk=self.instance.pk).exists():
+            return []  # the service refuses the same name, naming it
+        return [match for match in providers_like(name) if match.pk != self.instance.pk]
+
+    def clean(self):
+        data = super().clean()
+        if self.near_providers and "name" not in self.errors:
+            name = data.get("name", "")
+            if not (data.get("different") and self.checked_name == name):
+                others = ", ".join(f"“{match.name}”" for match in self.near_providers)
+                self.add_error("different", NAME_LOOKS_LIKE.format(name=name, others=others))
+        return data
 
     def _post_clean(self):
         # Numbers are normalised and checked by the service (spaces, case, padding).

@@ -166,6 +166,8 @@ def test_provider_form_shows_a_duplicate_on_its_field(officer_client):
         "/commissioning/providers/new/",
         {
             "name": "Victim Support Cambridge",
+            "different": "on",  # from "Victim Support", which the form asks about first
+            "name_checked": "Victim Support Cambridge",
             "provider_type": "charity",
             "charity_number": "298028",
             "contacts-TOTAL_FORMS": "1",
