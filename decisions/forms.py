@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from funding.models import Allocation, FundingStream
+from pcc_grants.filters import SearchField
 from pcc_grants.forms import (
     BoundedFormSet,
     BoundedInputMixin,
@@ -12,11 +13,12 @@ from pcc_grants.forms import (
 )
 from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.money import MoneyFormField
-from pcc_grants.query import as_id
+from pcc_grants.query import as_id, as_year
 from pcc_grants.roles import STAFF_ROLES
 from pcc_grants.uploads import check_upload
+from pcc_grants.years import financial_year_label, parse_financial_year
 
-from .models import IMPLICATIONS, Decision, Exemption, PublicationChoice
+from .models import IMPLICATIONS, Decision, DecisionCategory, Exemption, PublicationChoice
 from .record_view import Section
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,10 +40,26 @@ SECTIONS = (
         [name for key, _ in IMPLICATIONS for name in (f"{key}_implications", f"{key}_details")],
     ),
     ("Supporting information", ["supporting_information", "significant_public_interest"]),
+    ("Forward plan", ["forward_plan", "expected_decision_month", "forward_plan_summary"]),
 )
 
 
 ALLOCATION_GONE = "An allocation you chose is no longer recorded: choose again."
+MONTH_INVALID = "Enter the month as a year and a month, for example 2027-03."
+MONTH_FORMATS = ("%Y-%m", "%m/%Y", "%B %Y", "%b %Y", "%Y-%m-%d")
+
+
+class MonthField(forms.DateField):
+    """A month, typed as ``2027-03`` (what a browser's month box sends), ``03/2027``
+    or ``March 2027``; the first day of that month."""
+
+    input_formats = MONTH_FORMATS
+    default_error_messages = {"invalid": MONTH_INVALID}
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+    def to_python(self, value):
+        day = super().to_python(value.strip() if isinstance(value, str) else value)
+        return day.replace(day=1) if day else day
 
 
 class AllocationsField(forms.ModelMultipleChoiceField):
@@ -68,6 +86,7 @@ class DecisionForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = [name for _, names in SECTIONS for name in names]
+        field_classes = {"expected_decision_month": MonthField}
         widgets = {
             "executive_summary": forms.Textarea(attrs={"rows": 6}),
             "recommendations": forms.Textarea(attrs={"rows": 3}),
@@ -337,3 +356,92 @@ class PaperSignatureForm(BoundedInputMixin, forms.Form):
 
 class CommentForm(BoundedInputMixin, forms.Form):
     text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The public register's search and filters ------------------------------------------
+
+NOT_A_YEAR = "“{value}” is not a financial year: choose one from the list, for example {example}."
+CALENDAR_YEAR = (
+    "{value} is a calendar year: choose a financial year from the list, such as {example}, "
+    "which runs from 1 April {value} to 31 March {following}."
+)
+NO_DECISIONS_IN_YEAR = "The register has no decisions made in {year}: choose a year from the list."
+NOT_A_CATEGORY = "“{value}” is not a category of decision: choose one from the list."
+NOT_AN_ANSWER = (
+    "“{value}” is not an answer to “only decisions of significant public interest”: "
+    "tick the box or leave it empty."
+)
+TICKED = ("yes", "on", "1", "true")
+# What a message repeats of a value typed into the address: enough to recognise it.
+ECHO_LIMIT = 40
+
+
+def _echo(value: str) -> str:
+    return value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "…"
+
+
+class RegisterFilterForm(forms.Form):
+    """The public register's search and filters, read from the query string. A value it
+    cannot apply (a word for a year, a year with no decisions, a category that does not
+    exist) is named in a message that says what to choose, and is not applied: the
+    boxes show what is. ``years`` are the financial years of the register's records
+    (their start years, newest first), which the year filter offers."""
+
+    q = SearchField(label="Search", required=False)
+    year = forms.CharField(label="Financial year", required=False)
+    category = forms.CharField(label="Category", required=False)
+    significant = forms.CharField(
+        label="Only decisions of significant public interest", required=False
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.years = years
+
+    def year_choices(self) -> list[tuple[str, str]]:
+        """Each year as the address writes it (``2016-17``) and as people read it."""
+        return [
+            (financial_year_label(y, separator="-"), financial_year_label(y)) for y in self.years
+        ]
+
+    def clean_year(self) -> int | None:
+        value = self.cleaned_data["year"].strip()
+        if not value:
+            return None
+        start = parse_financial_year(value)
+        if start is None:
+            calendar = as_year(value)
+            if calendar is not None:
+                raise forms.ValidationError(
+                    CALENDAR_YEAR.format(
+                        value=calendar,
+                        example=financial_year_label(calendar),
+                        following=calendar + 1,
+                    )
+                )
+            example = financial_year_label(self.years[0] if self.years else 2016)
+            raise forms.ValidationError(NOT_A_YEAR.format(value=_echo(value), example=example))
+        if start not in self.years:
+            raise forms.ValidationError(
+                NO_DECISIONS_IN_YEAR.format(year=financial_year_label(start))
+            )
+        return start
+
+    def clean_category(self) -> str:
+        value = self.cleaned_data["category"].strip()
+        if value and value not in DecisionCategory.values:
+            raise forms.ValidationError(NOT_A_CATEGORY.format(value=_echo(value)))
+        return value
+
+    def clean_significant(self) -> bool:
+        value = self.cleaned_data["significant"].strip()
+        if value and value.lower() not in TICKED:
+            raise forms.ValidationError(NOT_AN_ANSWER.format(value=_echo(value)))
+        return bool(value)
+
+    def applied(self) -> dict:
+        """The search and the filters to apply: those that could be read."""
+        self.is_valid()
+        defaults = {"q": "", "year": None, "category": "", "significant": False}
+        return {name: self.cleaned_data.get(name, default) for name, default in defaults.items()}

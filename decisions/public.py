@@ -5,8 +5,7 @@ still shows as it was published, as its PDF does."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,15 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from pcc_grants.pdf import pdf_response
-from pcc_grants.query import search_text, year_param
+from pcc_grants.years import financial_year_label
 
+from .forms import RegisterFilterForm
 from .models import (
+    Decision,
     DecisionCategory,
     DecisionStatus,
     PublicationChoice,
     PublishedDocument,
     PublishedSnapshot,
 )
+from .search import register_search
 
 PAGE_SIZE = 25
 
@@ -34,51 +36,64 @@ def register_queryset() -> QuerySet:
     )
 
 
-def search(snapshots: QuerySet, text: str) -> QuerySet:
-    """Full-text search of what was published, on PostgreSQL (the index of migration
-    decisions 0008 matches this expression); a plain match elsewhere. A record not
-    published matches on its reference only: nothing else of it is public."""
-    by_reference = Q(reference__icontains=text)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "search_text", weight="B", config="english"
-        )
-        matching = snapshots.annotate(search=vector).filter(
-            search=SearchQuery(text, search_type="websearch", config="english")
-        )
-    else:
-        matching = snapshots.filter(Q(title__icontains=text) | Q(search_text__icontains=text))
-    return snapshots.filter(Q(pk__in=matching.values("pk")) | by_reference)
+def register_years() -> list[int]:
+    """The financial years of the register's records (their start years), newest first."""
+    return list(
+        PublishedSnapshot.objects.exclude(financial_year=None)
+        .order_by("-financial_year")
+        .values_list("financial_year", flat=True)
+        .distinct()
+    )
 
 
 @login_not_required
 @require_safe
 def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterFilterForm(request.GET, years=register_years())
+    applied = form.applied()
     snapshots = register_queryset()
-    text = search_text(request)
-    if text:
-        snapshots = search(snapshots, text)
-    year = year_param(request)
-    if year:
-        snapshots = snapshots.filter(decision_date__year=year)
-    category = request.GET.get("category", "")
-    if category in DecisionCategory.values:
-        snapshots = snapshots.filter(category=category)
+    if applied["q"]:
+        snapshots = register_search(snapshots, applied["q"])
+    if applied["year"] is not None:
+        snapshots = snapshots.filter(financial_year=applied["year"])
+    if applied["category"]:
+        snapshots = snapshots.filter(category=applied["category"])
+    if applied["significant"]:
+        snapshots = snapshots.filter(significant_public_interest=True)
     query = request.GET.copy()
     query.pop("page", None)
+    year = applied["year"]
     return render(
         request,
         "decisions/register.html",
         {
+            "form": form,
             "page": Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page")),
             "query": query.urlencode(),
-            "q": text,
-            "year": year,
-            "category": category,
+            "q": applied["q"],
+            "year": financial_year_label(year, separator="-") if year is not None else "",
+            "years": form.year_choices(),
+            "category": applied["category"],
             "categories": DecisionCategory.choices,
+            "significant": applied["significant"],
+            "filtered": any(applied.values()),
         },
+    )
+
+
+@login_not_required
+@require_safe
+def forward_plan(request: HttpRequest) -> HttpResponse:
+    """The decisions expected: records flagged for the forward plan, until they are
+    decided. Only what the officer wrote for the public shows: the title, the expected
+    month, the category and the forward plan's summary, never the draft's content."""
+    expected = Decision.objects.forward_plan().only(
+        "title", "category", "expected_decision_month", "forward_plan_summary"
+    )
+    return render(
+        request,
+        "decisions/forward_plan.html",
+        {"page": Paginator(expected, PAGE_SIZE).get_page(request.GET.get("page")), "query": ""},
     )
 
 

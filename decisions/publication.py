@@ -31,6 +31,7 @@ from .record_view import (
     record_view,
     withheld,
 )
+from .search import search_columns
 from .selectors import decision_for_record
 from .signing import signoff_for
 
@@ -179,14 +180,17 @@ def _texts(view: dict):
 def snapshot_columns(view: dict) -> dict:
     """What the register sorts, filters and searches by, copied from the shape."""
     published = view["published"]
+    title = view.get("title", "") if published else ""
+    text = "\n".join(text for text in _texts(view) if text) if published else ""
     return {
         "published": published,
         "reference": view["reference"],
         "slug": view["slug"],
         "category": view["category"],
         "decision_date": view["decision_date"],
-        "title": view.get("title", "") if published else "",
-        "search_text": "\n".join(text for text in _texts(view) if text) if published else "",
+        "title": title,
+        "search_text": text,
+        **search_columns(view, title=title, text=text),
         "allocations_published": published and bool(view["allocations"].get("rows")),
         "content_sha256": canonical_sha256(view),
     }

@@ -37,9 +37,16 @@ ALLOCATION_COMMITTED = (
     "approves proposed allocations."
 )
 
+EXPECTED_MONTH_NEEDED = (
+    "Enter the month the decision is expected, for example 2027-03, or untick the forward plan."
+)
+PLAN_SUMMARY_NEEDED = "Write a short summary the public may read, or untick the forward plan."
+
+# The forward plan's fields: public while the record is a draft, and not signed.
+PLAN_FIELDS = ("forward_plan", "expected_decision_month", "forward_plan_summary")
 # What a draft's form and the services may set: the content a signature vouches for,
-# and the lead officer.
-DECISION_FIELDS = ("lead_officer", *CONTENT_FIELDS)
+# the lead officer and the forward plan.
+DECISION_FIELDS = ("lead_officer", *CONTENT_FIELDS, *PLAN_FIELDS)
 
 
 def _ensure_draft(decision: Decision) -> None:
@@ -58,6 +65,13 @@ def _validate(decision: Decision) -> None:
             and not getattr(decision, f"{key}_details").strip()
         ):
             errors[f"{key}_details"] = [DETAILS_NEEDED.format(label=label.lower())]
+    if decision.expected_decision_month:
+        decision.expected_decision_month = decision.expected_decision_month.replace(day=1)
+    if decision.forward_plan:
+        if not decision.expected_decision_month:
+            errors["expected_decision_month"] = [EXPECTED_MONTH_NEEDED]
+        if not decision.forward_plan_summary.strip():
+            errors["forward_plan_summary"] = [PLAN_SUMMARY_NEEDED]
     try:
         decision.full_clean(exclude=["created_by", *errors])
     except ValidationError as error:

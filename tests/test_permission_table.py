@@ -176,6 +176,8 @@ TABLE = {
     "/decisions/":                                          "200 200 200 200 200 200 200 200 200",
     # anyone may check a PDF against the register (nothing uploaded is kept)
     "/decisions/verify/":                                   "200 200 200 200 200 200 200 200 200",
+    # the forward plan: what staff flagged for the public (title, month, summary)
+    "/decisions/expected/":                                 "200 200 200 200 200 200 200 200 200",
     "/decisions/{published_slug}/":                         "200 200 200 200 200 200 200 200 200",
     "/decisions/{published_slug}.pdf":                      "200 200 200 200 200 200 200 200 200",
     # Reports: staff and the Panel; only the Officer and CFO write the introduction (POST)

@@ -23,6 +23,7 @@ PUBLIC_VIEWS = {
     "register:detail",  # a published record
     "register:pdf",  # its published PDF
     "register:verify",  # anyone may check a PDF against the register (nothing is kept)
+    "register:expected",  # the forward plan: what staff flagged for the public
     "open_data_decisions",
     "grants_register",  # grants awarded under published decisions
     "open_data_grants_json",

@@ -13,6 +13,7 @@ from .published import (
 )
 from .records import (
     CONTENT_FIELDS,
+    DECIDED,
     FROZEN_WHEN_PUBLISHED,
     IMPLICATIONS,
     Decision,
@@ -38,6 +39,7 @@ from .signatures import (
 
 __all__ = [
     "CONTENT_FIELDS",
+    "DECIDED",
     "FROZEN_WHEN_PUBLISHED",
     "IMPLICATIONS",
     "CommentKind",

@@ -168,6 +168,20 @@ class PublishedSnapshot(models.Model):
     search_text = models.TextField(
         blank=True, help_text="Every published text but the title, for the register's search."
     )
+    # For the register's filters and, without PostgreSQL, its search (decisions/search.py).
+    financial_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The financial year of the decision: 2016 for 2016/17."
+    )
+    significant_public_interest = models.BooleanField(
+        default=False, help_text="Published as of significant public interest."
+    )
+    reference_key = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The reference's letters and digits, lower case: 0342016 for 034-2016.",
+    )
+    title_words = models.TextField(blank=True, help_text="The title's English stems.")
+    text_words = models.TextField(blank=True, help_text="The English stems of ``search_text``.")
     allocations_published = models.BooleanField(
         default=False, help_text="The allocations it approves are published (open data)."
     )

@@ -32,6 +32,14 @@ class DecisionStatus(models.TextChoices):
     NOT_PUBLISHED = "not_published", "Not published"
 
 
+# The decision-maker has signed it, approving or rejecting (``Decision.is_decided``).
+DECIDED = (
+    DecisionStatus.APPROVED,
+    DecisionStatus.REJECTED,
+    DecisionStatus.PUBLISHED,
+    DecisionStatus.NOT_PUBLISHED,
+)
+
 # The six implications of the Decision Record Form, in the order the form asks them.
 IMPLICATIONS = (
     ("financial", "Financial"),
@@ -77,6 +85,14 @@ def reference_slug(reference: str) -> str:
 class DecisionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("lead_officer").order_by("-created_at", "-pk")
+
+    def forward_plan(self):
+        """The records flagged for the forward plan and not decided yet, soonest first."""
+        return (
+            self.filter(forward_plan=True)
+            .exclude(status__in=DECIDED)
+            .order_by("expected_decision_month", "title", "pk")
+        )
 
 
 class Decision(models.Model):
@@ -142,6 +158,27 @@ class Decision(models.Model):
     risk_details = models.TextField("risk management: details", blank=True)
 
     supporting_information = models.TextField("supporting information", blank=True)
+
+    # The forward plan: public as soon as saved, and not part of the signed content.
+    forward_plan = models.BooleanField(
+        "list it on the forward plan",
+        default=False,
+        help_text="The public page of decisions expected lists it until it is decided.",
+    )
+    expected_decision_month = models.DateField(
+        "month the decision is expected",
+        null=True,
+        blank=True,
+        help_text="For example 2027-03. Stored as the first day of the month.",
+    )
+    forward_plan_summary = models.CharField(
+        "summary for the forward plan",
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences the public may read now: it is published as soon "
+        "as the draft is saved, before the record is decided.",
+    )
+
     decision_date = models.DateField("date of decision", null=True, blank=True)
     submitted_hash = models.CharField(
         max_length=64, blank=True, editable=False, help_text="Content SHA-256 at submission."
@@ -195,12 +232,7 @@ class Decision(models.Model):
     def is_decided(self) -> bool:
         """The decision-maker has signed it, approving or rejecting: what it lists,
         its allocations too, is the record as signed."""
-        return self.status in (
-            DecisionStatus.APPROVED,
-            DecisionStatus.REJECTED,
-            DecisionStatus.PUBLISHED,
-            DecisionStatus.NOT_PUBLISHED,
-        )
+        return self.status in DECIDED
 
     @property
     def is_approved(self) -> bool:

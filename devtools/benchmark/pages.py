@@ -19,6 +19,7 @@ from commissioning.models import Agreement, MonitoringReturn, Provider
 from decisions.models import Decision, DecisionStatus
 from funding.models import Allocation, FinancialYear, FundingStream, PlanTheme
 from pcc_grants.roles import Role
+from pcc_grants.years import financial_year_label, financial_year_of
 
 from .common import PAGE_MS, PAGE_QUERIES, TIMED_KINDS, BenchError, first_of, user_with_role
 
@@ -148,6 +149,8 @@ def pages() -> list[Page]:
     draft = first_of(Decision.objects.filter(status=DecisionStatus.DRAFT).order_by("pk"), "draft")
     search_word = "victim"
     register_year = published.decision_date.year
+    # The public register filters by financial year, as its address writes it.
+    public_year = financial_year_label(financial_year_of(published.decision_date), separator="-")
 
     def url(name: str, *args, query: str = "") -> str:
         return reverse(name, args=args) + (f"?{query}" if query else "")
@@ -298,7 +301,7 @@ def pages() -> list[Page]:
         Page("public decision register (search)",
              url("register:list", query=f"q={search_word}"), None, "search", "register:list"),
         Page("public decision register (year + category)",
-             url("register:list", query=f"year={register_year}&category=commissioner"), None,
+             url("register:list", query=f"year={public_year}&category=commissioner"), None,
              "public", "register:list"),
         Page("public decision register (?page=20)", url("register:list", query="page=20"),
              None, "public", "register:list"),
@@ -306,6 +309,11 @@ def pages() -> list[Page]:
              "public", "register:detail"),
         Page("public decision PDF (stored)", url("register:pdf", published.slug), None,
              "file", "register:pdf"),
+        Page("public decision register (reference typed 034/2016)",
+             url("register:list", query=f"q={published.reference.replace('-', '/')}"), None,
+             "search", "register:list"),
+        Page("public forward plan", url("register:expected"), None, "public",
+             "register:expected"),
         Page("public PDF check (the form)", url("register:verify"), None, "public",
              "register:verify"),
         Page("public grants register", url("grants_register"), None, "public",

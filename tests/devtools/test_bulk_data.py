@@ -243,7 +243,8 @@ def test_the_public_search_can_use_its_full_text_index_on_postgresql():
     from django.db import connection
 
     from decisions.models import PublishedSnapshot
-    from decisions.public import register_queryset, search
+    from decisions.public import register_queryset
+    from decisions.search import register_search
     from pcc_grants.models import User
 
     officer = User.objects.create(username="lead")
@@ -275,7 +276,7 @@ def test_the_public_search_can_use_its_full_text_index_on_postgresql():
         )
         for decision in decisions
     )
-    sql, params = search(register_queryset(), "victim").query.sql_with_params()
+    sql, params = register_search(register_queryset(), "victim").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE decisions_publishedsnapshot")
         cursor.execute("SET LOCAL enable_seqscan = off")
