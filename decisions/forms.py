@@ -388,9 +388,10 @@ class RegisterFilterForm(forms.Form):
     (their start years, newest first), which the year filter offers."""
 
     q = SearchField(label="Search", required=False)
-    year = forms.CharField(label="Financial year", required=False)
-    category = forms.CharField(label="Category", required=False)
-    significant = forms.CharField(
+    # Read as a search box is: without NUL bytes, trimmed, at most 200 characters.
+    year = SearchField(label="Financial year", required=False)
+    category = SearchField(label="Category", required=False)
+    significant = SearchField(
         label="Only decisions of significant public interest", required=False
     )
 
@@ -406,7 +407,7 @@ class RegisterFilterForm(forms.Form):
         ]
 
     def clean_year(self) -> int | None:
-        value = self.cleaned_data["year"].strip()
+        value = self.cleaned_data["year"]
         if not value:
             return None
         start = parse_financial_year(value)
@@ -429,13 +430,13 @@ class RegisterFilterForm(forms.Form):
         return start
 
     def clean_category(self) -> str:
-        value = self.cleaned_data["category"].strip()
+        value = self.cleaned_data["category"]
         if value and value not in DecisionCategory.values:
             raise forms.ValidationError(NOT_A_CATEGORY.format(value=_echo(value)))
         return value
 
     def clean_significant(self) -> bool:
-        value = self.cleaned_data["significant"].strip()
+        value = self.cleaned_data["significant"]
         if value and value.lower() not in TICKED:
             raise forms.ValidationError(NOT_AN_ANSWER.format(value=_echo(value)))
         return bool(value)

@@ -219,3 +219,11 @@ def test_a_record_not_published_is_found_by_its_reference_only(client, publish):
     publish(title="Covert tactics review", number=7, withheld=("record",))
     assert "007-2016" in found(client, "q=007/2016")
     assert "007-2016" not in found(client, "q=covert")
+
+
+def test_a_filter_typed_with_control_characters_is_named_without_them(client, publish):
+    publish(title="Out of court disposals")
+    page = found(client, "year=ab%00c&category=x%00y")
+    assert "\x00" not in page
+    assert "“abc” is not a financial year" in html.unescape(page)
+    assert "“xy” is not a category of decision" in html.unescape(page)
