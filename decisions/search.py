@@ -2,12 +2,13 @@
 however it is typed (``034/2016``, ``034 2016``, ``0342016`` all find ``034-2016``).
 
 On PostgreSQL, full-text search with English stemming: the title weighted A, every
-other published text weighted B (the GIN index of migration decisions 0008 matches
-this expression). Elsewhere (SQLite), the same words matched the same way: the title's
-and the text's English stems are stored on the snapshot at publication
-(``pcc_grants.search``), and a record is found when it has every stem of the query,
-ranked by how many of them its title holds. Both read only what the snapshot
-publishes: a section withheld is not in its text, so nothing in it can match.
+other published text weighted B, in a text vector PostgreSQL stores with each snapshot
+(a generated column with a GIN index, migration decisions 0012). Elsewhere (SQLite),
+the same words matched the same way: the title's and the text's English stems are
+stored on the snapshot at publication (``pcc_grants.search``), and a record is found
+when it has every stem of the query, ranked by how many of them its title holds.
+Both read only what the snapshot publishes: a section withheld is not in its text,
+so nothing in it can match.
 """
 
 import re
@@ -15,6 +16,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import Expression
 
 from pcc_grants.search import contains_stem, stemmed, stems
 from pcc_grants.years import financial_year_of
@@ -51,16 +53,23 @@ def _by_reference(text: str) -> tuple[Q, Case]:
     return Q(reference_key__contains=key), exact
 
 
+class StoredVector(Expression):
+    """The snapshot's text vector: the generated column of migration decisions 0012,
+    which PostgreSQL fills and the model does not declare."""
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
+
+
 def register_search(snapshots: QuerySet, text: str) -> QuerySet:
     """The snapshots that match ``text``, best first: the record the reference names,
     then by rank, then newest first."""
     by_reference, exact = _by_reference(text)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "search_text", weight="B", config="english"
-        )
+        vector = StoredVector(output_field=SearchVectorField())
         query = SearchQuery(text, search_type="websearch", config="english")
         found = snapshots.annotate(search=vector, rank=SearchRank(vector, query)).filter(
             Q(search=query) | by_reference

@@ -237,9 +237,9 @@ def test_bench_times_every_page_type_and_writes_the_json(tmp_path):
 
 @pytest.mark.postgresql
 def test_the_public_search_can_use_its_full_text_index_on_postgresql():
-    """The index of migration decisions 0008 matches the expression the search asks
-    PostgreSQL for: a change to either leaves the search scanning every record. The
-    register searches what was published: the snapshots."""
+    """The search matches the snapshots' stored text vector (migration decisions 0012),
+    which its GIN index holds: a change to either leaves the search scanning every
+    record. The register searches what was published: the snapshots."""
     from django.db import connection
 
     from decisions.models import PublishedSnapshot
@@ -282,4 +282,4 @@ def test_the_public_search_can_use_its_full_text_index_on_postgresql():
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "decisions_snapshot_search_gin" in plan
+    assert "decisions_snapshot_vector_gin" in plan
