@@ -14,7 +14,6 @@ from pcc_grants.years import financial_year_label
 
 _YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*$")
 # Allocation references typed in a box are separated by commas, semicolons or spaces.
-_REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
 # An allocation's number is a database integer, at most 2^63 - 1 (19 digits): anything
 # longer or not made of the digits 0-9 names no allocation, and is refused before a
 # query the database or its driver would fail on.
@@ -317,14 +316,3 @@ class Allocation(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.status in COMMITTED_STATUSES
-
-
-def parse_allocation_references(text: str) -> list[tuple[str, int | None]]:
-    """The references typed in ``text`` (``A000012, a12; 12``), each in capitals with
-    the number of the allocation it names, or None if it can name none."""
-    references = (piece.upper() for piece in _REFERENCE_SEPARATORS.split(text))
-    return [
-        (reference, Allocation.pk_from_reference(reference))
-        for reference in references
-        if reference
-    ]
