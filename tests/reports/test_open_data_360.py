@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import flattentool
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from commissioning import services as commissioning
 from commissioning.models import Provider
 from decisions import services as decision_services
 from decisions.models import Decision
@@ -235,3 +237,20 @@ def test_the_demo_publishes_grants_the_tool_rates_useful(client, settings):
     assert mentors["fundingOrganization"][0]["id"] == "GB-GOR-DEMO"
     assert mentors["beneficiaryLocation"][0]["geoCode"] == "E06000047"
     assert mentors["recipientOrganization"][0]["location"][0]["name"] == "Darlington"
+
+
+def test_the_pages_show_where_an_allocation_benefits_and_the_provider_s_area(
+    officer_client, recorded
+):
+    page = officer_client.get(f"/commissioning/providers/{recorded.recipient.pk}/").content
+    assert "Darlington (E06000005)" in page.decode()
+    page = officer_client.get(f"/funding/allocations/{recorded.pk}/").content.decode()
+    assert "Bishop Auckland and Shildon (E05008846)" in page
+
+
+def test_an_area_code_that_is_not_an_ons_code_is_refused_naming_the_field(recorded):
+    with pytest.raises(ValidationError) as refused:
+        commissioning.provider_update(provider=recorded.recipient, by=None, area_code="DL1")
+    assert "ONS code" in refused.value.message_dict["area_code"][0]
+    recorded.recipient.refresh_from_db()
+    assert recorded.recipient.area_code == "E06000005"
