@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from pcc_grants.areas import AREA_CODE_HELP, ONS_CODE
 from pcc_grants.models import StoredDocument
 from pcc_grants.money import MAX_DIGITS
 
@@ -107,6 +108,19 @@ class Provider(models.Model):
     )
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[POSTCODE])
+    area_name = models.CharField(
+        "local authority area",
+        max_length=100,
+        blank=True,
+        help_text="Where the organisation is, e.g. County Durham. Blank: the office's own area.",
+    )
+    area_code = models.CharField(
+        "area's ONS code",
+        max_length=9,
+        blank=True,
+        validators=[ONS_CODE],
+        help_text=AREA_CODE_HELP,
+    )
     is_vcse = models.BooleanField(
         "VCSE", default=False, help_text="Voluntary, community or social enterprise."
     )

@@ -91,6 +91,8 @@ PROVIDER_FIELDS = (
     "local_authority_code",
     "address",
     "postcode",
+    "area_name",
+    "area_code",
     "is_vcse",
     "is_sme",
     "is_active",
@@ -110,6 +112,8 @@ def _normalise_provider(provider: Provider) -> None:
     company = provider.company_number.replace(" ", "").upper()
     provider.company_number = company.zfill(8) if company.isdigit() else company
     provider.local_authority_code = provider.local_authority_code.strip().upper()
+    provider.area_name = " ".join(provider.area_name.split())
+    provider.area_code = provider.area_code.strip().upper()
     postcode = provider.postcode.replace(" ", "").upper()
     provider.postcode = f"{postcode[:-3]} {postcode[-3:]}" if len(postcode) > 3 else postcode
 

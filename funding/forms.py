@@ -171,6 +171,8 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             "replaces",
             "decision_reference",
             "comments",
+            "beneficiary_area_name",
+            "beneficiary_area_code",
         ]
         widgets = {
             "period_start": DATE_WIDGET,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commissioning.models import CommissioningRoute
+from pcc_grants.areas import AREA_CODE_HELP, ONS_CODE
 from pcc_grants.money import MAX_DIGITS
 from pcc_grants.years import financial_year_label
 
@@ -271,6 +272,20 @@ class Allocation(models.Model):
         help_text="The decision that approved it, where it was made outside this system.",
     )
     comments = models.TextField(blank=True)
+    beneficiary_area_name = models.CharField(
+        "where it benefits",
+        max_length=100,
+        blank=True,
+        help_text="The local authority area the service reaches, e.g. County Durham. Blank: "
+        "the office's own area.",
+    )
+    beneficiary_area_code = models.CharField(
+        "that area's ONS code",
+        max_length=9,
+        blank=True,
+        validators=[ONS_CODE],
+        help_text=AREA_CODE_HELP,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -77,11 +77,16 @@ ALLOCATION_FIELDS = (
     "route",
     "decision_reference",
     "comments",
+    "beneficiary_area_name",
+    "beneficiary_area_code",
 )
 # What a record's signatures do not vouch for, so it may change while the record that
 # lists the allocation holds the rest (``workflow.held_by_its_record``): the agreement
-# that delivers it, and the office's comments.
-FIELDS_A_RECORD_DOES_NOT_HOLD = frozenset({"agreement", "comments"})
+# that delivers it, the office's comments, and where it benefits (open data, which an
+# office may complete for grants it published before it recorded places).
+FIELDS_A_RECORD_DOES_NOT_HOLD = frozenset(
+    {"agreement", "comments", "beneficiary_area_name", "beneficiary_area_code"}
+)
 
 
 # Financial years, sources and themes ------------------------------------------------
@@ -290,6 +295,8 @@ def allocation_create(
     route: str = "",
     decision_reference: str = "",
     comments: str = "",
+    beneficiary_area_name: str = "",
+    beneficiary_area_code: str = "",
 ) -> Allocation:
     """Create an allocation. One in another status than proposed is recorded proposed
     and then taken there through the status table, as ``by``: an approved or
@@ -314,6 +321,8 @@ def allocation_create(
         route=route or "",
         decision_reference=decision_reference,
         comments=comments,
+        beneficiary_area_name=beneficiary_area_name,
+        beneficiary_area_code=beneficiary_area_code,
     )
     _validate_period(allocation, stream.financial_year)
     allocation.full_clean()

@@ -70,6 +70,9 @@ DEMONSTRATION_OPCC = {
     "delegated_reference_pattern": "DEL {seq:03d}-{year}",
     # The Chief Finance Officer may approve an allocation directly, of any amount the
     # budget rule allows; the seed imports rely on it.
+    # A made-up org-id, in the form of the UK government organisation register's, so
+    # that the open data names its funder as a real office's would.
+    "org_id": "GB-GOR-DEMO",
     "delegated_approval_roles": [Role.CHIEF_FINANCE_OFFICER.value],
     "delegated_approval_limit": None,
 }
@@ -251,6 +254,9 @@ class Command(BaseCommand):
                 amount=Decimal("9400"),
                 period_start=date(2016, 9, 1),
                 period_end=date(2017, 3, 31),
+                # The record extends the project into Bishop Auckland, County Durham.
+                beneficiary_area_name="County Durham",
+                beneficiary_area_code="E06000047",
                 comments=f"Demonstration data: the £9,400 approved by {DURHAM_DECISION_034_2016}.",
             )
             self._record(DURHAM_034_2016, officer, [allocation])
