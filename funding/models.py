@@ -121,6 +121,12 @@ class FundingStream(models.Model):
         "carried forward", default=Decimal("0.00"), help_text="Brought forward from last year."
     )
     ring_fenced = models.BooleanField("ring-fenced", default=False)
+    crime_and_disorder_reduction = models.BooleanField(
+        "crime and disorder reduction grant",
+        default=False,
+        help_text="Its allocations are crime and disorder reduction grants: the Specified "
+        "Information Order publishes each one, with its conditions, purpose and reasons.",
+    )
     over_allocation_tolerance_percent = models.DecimalField(
         "over-allocation tolerance %",
         max_digits=5,
@@ -286,6 +292,27 @@ class Allocation(models.Model):
         validators=[ONS_CODE],
         help_text=AREA_CODE_HELP,
     )
+    # What the Specified Information Order publishes of a crime and disorder reduction
+    # grant, beside its recipient and amount; required before one is approved.
+    conditions = models.TextField(
+        "conditions attached",
+        blank=True,
+        help_text="The conditions the grant is made on, as the recipient is told them.",
+    )
+    purpose = models.TextField(blank=True, help_text="What the money is for.")
+    crime_reduction_reasons = models.TextField(
+        "why it will reduce crime and disorder",
+        blank=True,
+        help_text="Why the office considers the grant will secure, or contribute to "
+        "securing, a reduction in crime and disorder.",
+    )
+    approved_on = models.DateField(
+        "approved on",
+        null=True,
+        blank=True,
+        help_text="Set when it is approved; for a decision made outside this system, the "
+        "day of that decision.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -331,3 +358,17 @@ class Allocation(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.status in COMMITTED_STATUSES
+
+    @property
+    def specified_information_missing(self) -> list[str]:
+        """The fields the Specified Information Order publishes that a crime and
+        disorder reduction grant still lacks, by name; none for other allocations."""
+        if not self.funding_stream.crime_and_disorder_reduction:
+            return []
+        return [name for name in SPECIFIED_INFORMATION if not getattr(self, name).strip()]
+
+
+# What the Specified Information Order publishes of a crime and disorder reduction
+# grant beyond its recipient and amount, in the order a refusal names them.
+SPECIFIED_INFORMATION = ("conditions", "purpose", "crime_reduction_reasons")
+
