@@ -306,14 +306,38 @@ def _document_path(instance, filename: str) -> str:
 
 
 class AgreementDocument(StoredDocument):
+    """A document of an agreement: staff only, unless published as the public copy of
+    the contract (the Specified Information Order publishes each contract over
+    £10,000), on the transparency page."""
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=_document_path, max_length=200)
+    published_at = models.DateTimeField(
+        "published",
+        null=True,
+        blank=True,
+        help_text="When it was published as the public copy of the contract.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta(StoredDocument.Meta):
         pass
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:document_download", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("transparency_contract_document", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Rag(models.TextChoices):

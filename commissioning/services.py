@@ -345,6 +345,25 @@ def agreement_document_add(*, agreement: Agreement, upload, by) -> AgreementDocu
 agreement_document_add.alters_data = True
 
 
+@transaction.atomic
+def agreement_document_publish(
+    *, document: AgreementDocument, by, published: bool = True
+) -> AgreementDocument:
+    """Publish the document as the public copy of its contract, on the transparency
+    page (staff upload the copy fit to publish, redacted where the law allows), or
+    withdraw it from there (``published=False``)."""
+    document = AgreementDocument.objects.select_for_update().get(pk=document.pk)
+    if published and document.published_at is None:
+        document.published_at, document.published_by = timezone.now(), by
+    elif not published:
+        document.published_at, document.published_by = None, None
+    document.save(update_fields=["published_at", "published_by"])
+    return document
+
+
+agreement_document_publish.alters_data = True
+
+
 # Monitoring returns ------------------------------------------------------------------
 
 
