@@ -34,6 +34,8 @@ NOT_BENCHED = {
     "commissioning:agreement_allocations": "POST only",
     "commissioning:document_upload": "POST only",
     "commissioning:document_download": "streams an uploaded file; bulk data has none",
+    "commissioning:document_publish": "POST only",
+    "transparency_contract_document": "streams an uploaded file; bulk data has none",
     "decisions:pdf": "timed as the decision PDF, against raw WeasyPrint",
     "decisions:attachment_upload": "POST only",
     "decisions:attachment": "streams an uploaded file; bulk data has none",
@@ -320,6 +322,19 @@ def pages() -> list[Page]:
              "open data", "open_data_grants_csv"),
         Page("open data: contracts.csv", url("open_data_contracts_csv"), None, "open data",
              "open_data_contracts_csv"),
+        Page("transparency page", url("transparency:page"), None, "public",
+             "transparency:page"),
+        Page("transparency: grants CSV", url("transparency:grants_csv"), None, "open data",
+             "transparency:grants_csv"),
+        Page("transparency: contracts over £10,000 CSV", url("transparency:contracts_over_csv"),
+             None, "open data", "transparency:contracts_over_csv"),
+        Page("transparency: contracts of £10,000 or less CSV",
+             url("transparency:contracts_under_csv"), None, "open data",
+             "transparency:contracts_under_csv"),
+        Page("transparency: decisions CSV", url("transparency:decisions_csv"), None,
+             "open data", "transparency:decisions_csv"),
+        Page("transparency: what is missing", url("reports:transparency"), officer, "report",
+             "reports:transparency"),
     ]  # fmt: skip
 
 
