@@ -322,7 +322,9 @@ def pages() -> list[Page]:
              "open data", "open_data_grants_csv"),
         Page("open data: contracts.csv", url("open_data_contracts_csv"), None, "open data",
              "open_data_contracts_csv"),
-        Page("transparency page", url("transparency:page"), None, "public",
+        # Every grant, contract and decision the Order publishes, on one page: it grows
+        # with what it lists, as the whole-year reports do; its queries must not.
+        Page("transparency page", url("transparency:page"), None, "report",
              "transparency:page"),
         Page("transparency: grants CSV", url("transparency:grants_csv"), None, "open data",
              "transparency:grants_csv"),
