@@ -371,4 +371,3 @@ class Allocation(models.Model):
 # What the Specified Information Order publishes of a crime and disorder reduction
 # grant beyond its recipient and amount, in the order a refusal names them.
 SPECIFIED_INFORMATION = ("conditions", "purpose", "crime_reduction_reasons")
-

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commissioning", "0005_match_keys_without_invisible_characters"),
+        ("commissioning", "0006_provider_local_authority_area"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
