@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from pcc_grants.areas import AREA_CODE_HELP, ONS_CODE
 from pcc_grants.models import StoredDocument
 from pcc_grants.money import MAX_DIGITS
 
@@ -107,6 +108,19 @@ class Provider(models.Model):
     )
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[POSTCODE])
+    area_name = models.CharField(
+        "local authority area",
+        max_length=100,
+        blank=True,
+        help_text="Where the organisation is, e.g. County Durham. Blank: the office's own area.",
+    )
+    area_code = models.CharField(
+        "area's ONS code",
+        max_length=9,
+        blank=True,
+        validators=[ONS_CODE],
+        help_text=AREA_CODE_HELP,
+    )
     is_vcse = models.BooleanField(
         "VCSE", default=False, help_text="Voluntary, community or social enterprise."
     )
@@ -292,14 +306,38 @@ def _document_path(instance, filename: str) -> str:
 
 
 class AgreementDocument(StoredDocument):
+    """A document of an agreement: staff only, unless published as the public copy of
+    the contract (the Specified Information Order publishes each contract over
+    £10,000), on the transparency page."""
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=_document_path, max_length=200)
+    published_at = models.DateTimeField(
+        "published",
+        null=True,
+        blank=True,
+        help_text="When it was published as the public copy of the contract.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta(StoredDocument.Meta):
         pass
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:document_download", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("transparency_contract_document", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Rag(models.TextChoices):

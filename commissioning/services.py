@@ -91,6 +91,8 @@ PROVIDER_FIELDS = (
     "local_authority_code",
     "address",
     "postcode",
+    "area_name",
+    "area_code",
     "is_vcse",
     "is_sme",
     "is_active",
@@ -110,6 +112,8 @@ def _normalise_provider(provider: Provider) -> None:
     company = provider.company_number.replace(" ", "").upper()
     provider.company_number = company.zfill(8) if company.isdigit() else company
     provider.local_authority_code = provider.local_authority_code.strip().upper()
+    provider.area_name = " ".join(provider.area_name.split())
+    provider.area_code = provider.area_code.strip().upper()
     postcode = provider.postcode.replace(" ", "").upper()
     provider.postcode = f"{postcode[:-3]} {postcode[-3:]}" if len(postcode) > 3 else postcode
 
@@ -339,6 +343,25 @@ def agreement_document_add(*, agreement: Agreement, upload, by) -> AgreementDocu
 
 
 agreement_document_add.alters_data = True
+
+
+@transaction.atomic
+def agreement_document_publish(
+    *, document: AgreementDocument, by, published: bool = True
+) -> AgreementDocument:
+    """Publish the document as the public copy of its contract, on the transparency
+    page (staff upload the copy fit to publish, redacted where the law allows), or
+    withdraw it from there (``published=False``)."""
+    document = AgreementDocument.objects.select_for_update().get(pk=document.pk)
+    if published and document.published_at is None:
+        document.published_at, document.published_by = timezone.now(), by
+    elif not published:
+        document.published_at, document.published_by = None, None
+    document.save(update_fields=["published_at", "published_by"])
+    return document
+
+
+agreement_document_publish.alters_data = True
 
 
 # Monitoring returns ------------------------------------------------------------------

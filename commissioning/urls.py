@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/publish/", views.document_publish, name="document_publish"),
     path("returns/", views.return_list, name="return_list"),
     path("returns/<int:pk>/", views.return_record, name="return_record"),
     path("contracts/", views.contracts, name="contracts"),

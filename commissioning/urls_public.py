@@ -6,4 +6,9 @@ from . import public
 # name stay as they are linked from outside.
 urlpatterns = [
     path("open-data/contracts.csv", public.contracts_csv, name="open_data_contracts_csv"),
+    path(
+        "transparency/contracts/documents/<int:pk>/",
+        public.contract_document,
+        name="transparency_contract_document",
+    ),
 ]

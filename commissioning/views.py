@@ -321,6 +321,24 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a document as the public copy of its contract, or withdraw it."""
+    require(permissions.can_edit_commissioning(request.user))
+    document = get_object_or_404(AgreementDocument.objects.select_related("agreement"), pk=pk)
+    published = request.POST.get("published") == "yes"
+    services.agreement_document_publish(document=document, by=request.user, published=published)
+    if published:
+        messages.success(
+            request, f"“{document.original_name}” is published on the transparency page."
+        )
+    else:
+        messages.success(
+            request, f"“{document.original_name}” is withdrawn from the transparency page."
+        )
+    return redirect(document.agreement)
+
+
 @require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     require(permissions.can_download_documents(request.user))

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -16,9 +17,11 @@ from pcc_grants.roles import user_roles
 @login_not_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The staff dashboard for a signed-in user; the public landing page otherwise."""
+    """The staff dashboard for a signed-in user; the body's public home page otherwise."""
     if not request.user.is_authenticated:
-        return render(request, "dashboard/landing.html")
+        return render(
+            request, "dashboard/landing.html", {"transparency_url": _url_or_none("transparency")}
+        )
     year = current_financial_year() if can_view_position(request.user) else None
     overdue, overdue_count = None, 0
     if can_view_commissioning(request.user):
@@ -36,3 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "overdue_count": overdue_count,
         },
     )
+
+
+def _url_or_none(name: str) -> str | None:
+    """The address of the URL name ``name``, or None while no app serves it: the home
+    page links to a public page only once it exists."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None

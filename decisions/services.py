@@ -29,7 +29,6 @@ from .signing import PaperSignature
 
 ONLY_DRAFTS_CHANGE = "Only a draft can be changed: this record is {status}."
 DETAILS_NEEDED = "Give the details of the {label} implications."
-ALLOCATION_UNKNOWN = "There is no allocation {reference}."
 ALLOCATION_TAKEN = "{reference} is already part of decision {other}."
 ALLOCATION_WITHDRAWN = "{reference} is withdrawn and cannot be part of a decision."
 ALLOCATION_COMMITTED = (
@@ -89,29 +88,6 @@ def _save_lines(decision: Decision, lines: Iterable[tuple[str, Decimal]]) -> Non
         line.full_clean(exclude=["decision"])
         prepared.append(line)
     FundingLine.objects.bulk_create(prepared)
-
-
-def resolve_allocations(references: Iterable[str]) -> list[Allocation]:
-    """Allocations named by their references (``A000012``); unknown ones are refused."""
-    wanted = {}
-    for reference in references:
-        text = reference.strip().upper()
-        if not text:
-            continue
-        pk = Allocation.pk_from_reference(text)
-        if pk is None:
-            raise ValidationError({"allocations": [ALLOCATION_UNKNOWN.format(reference=text)]})
-        wanted[pk] = text
-    found = {
-        allocation.pk: allocation
-        for allocation in Allocation.objects.select_related("decision").filter(pk__in=wanted)
-    }
-    missing = [text for pk, text in wanted.items() if pk not in found]
-    if missing:
-        raise ValidationError(
-            {"allocations": [ALLOCATION_UNKNOWN.format(reference=text) for text in missing]}
-        )
-    return [found[pk] for pk in wanted]
 
 
 def _link_allocations(decision: Decision, allocations: Iterable[Allocation], by) -> None:

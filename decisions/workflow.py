@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from funding import services as funding_services
 from funding.models import Allocation, AllocationStatus
+from funding.workflow import SPECIFIED_INFORMATION_NEEDED
 from pcc_grants import two_factor
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.roles import DECISION_MAKERS, Role, user_roles
@@ -79,6 +80,28 @@ def content_intact(decision: Decision, attempt: Attempt) -> str | None:
 def has_funding_or_no_allocations(decision: Decision, attempt: Attempt) -> str | None:
     if decision.allocations.exists() and not decision.funding_lines.exists():
         return "The record links allocations but has no funding breakdown."
+    return None
+
+
+ALLOCATION_LACKS = (
+    "Allocation {reference}, “{title}”, is a crime and disorder reduction grant. {need}"
+)
+
+
+def allocations_publishable(decision: Decision, attempt: Attempt) -> str | None:
+    """The crime and disorder reduction grants it would approve have what the Specified
+    Information Order publishes of them: asked before anyone signs."""
+    proposed = decision.allocations.filter(
+        status=AllocationStatus.PROPOSED, funding_stream__crime_and_disorder_reduction=True
+    ).select_related("funding_stream")
+    for allocation in proposed.order_by("pk"):
+        missing = allocation.specified_information_missing
+        if missing:
+            return ALLOCATION_LACKS.format(
+                reference=allocation.reference,
+                title=allocation.title,
+                need=SPECIFIED_INFORMATION_NEEDED[missing[0]],
+            )
     return None
 
 
@@ -270,10 +293,13 @@ def withdraw_replaced(decision: Decision, attempt: Attempt) -> None:
 
 def approve_allocations(decision: Decision, attempt: Attempt) -> None:
     """The linked allocations become approved by this decision (the funding table's
-    decision mode), under the budget rule: a breach refuses the whole approval."""
+    decision mode), under the budget rule, on the day of the decision: a breach
+    refuses the whole approval."""
+    paper = attempt.given.get("paper")
+    day = paper.signed_on if paper else clock.now().date()
     for allocation in decision.allocations.filter(status=AllocationStatus.PROPOSED):
         funding_services.allocation_approve(
-            allocation=allocation, by=attempt.by, decision=decision
+            allocation=allocation, by=attempt.by, decision=decision, approved_on=day
         )
 
 
@@ -371,7 +397,12 @@ APPROVE = DecisionTransition(
     sources=(DecisionStatus.AWAITING_DECISION,),
     target=DecisionStatus.APPROVED,
     roles=DECISION_MAKERS,
-    conditions=(*WHO_MAY_DECIDE, financial_comment_given, legal_comment_given),
+    conditions=(
+        *WHO_MAY_DECIDE,
+        financial_comment_given,
+        legal_comment_given,
+        allocations_publishable,
+    ),
     requirements=(signature_authenticated,),
     effects=(withdraw_replaced, approve_allocations, sign, date_the_decision),
     step=SignOffStep.DECISION,

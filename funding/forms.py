@@ -65,6 +65,12 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
         help_text="Set by the Chief Finance Officer.",
     )
     ring_fenced = forms.BooleanField(label="Ring-fenced", required=False)
+    crime_and_disorder_reduction = forms.BooleanField(
+        label="Crime and disorder reduction grants",
+        required=False,
+        help_text="Its allocations are published on the transparency page (the Specified "
+        "Information Order) and need their conditions, purpose and reasons before approval.",
+    )
     parent = forms.ModelChoiceField(
         queryset=FundingStream.objects.none(),
         widget=LongSelect,
@@ -92,6 +98,7 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
                     "carried_forward": stream.carried_forward,
                     "over_allocation_tolerance_percent": stream.over_allocation_tolerance_percent,
                     "ring_fenced": stream.ring_fenced,
+                    "crime_and_disorder_reduction": stream.crime_and_disorder_reduction,
                     "parent": stream.parent_id,
                     "previous": stream.previous_id,
                     "description": stream.description,
@@ -170,13 +177,23 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             "route",
             "replaces",
             "decision_reference",
+            "approved_on",
+            "conditions",
+            "purpose",
+            "crime_reduction_reasons",
             "comments",
+            "beneficiary_area_name",
+            "beneficiary_area_code",
         ]
         widgets = {
             "period_start": DATE_WIDGET,
             "period_end": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
             "comments": forms.Textarea(attrs={"rows": 2}),
+            "approved_on": DATE_WIDGET,
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "crime_reduction_reasons": forms.Textarea(attrs={"rows": 3}),
             # Every allocation ever recorded, 20,000 of them at scale: rendered in Python.
             "replaces": LongSelect(label_field="title"),
             "funding_stream": LongSelect,
@@ -184,6 +201,12 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
         help_texts = {
             "period_start": "Leave blank for the whole financial year.",
             "period_end": "Leave blank for the whole financial year.",
+            "conditions": "Required for a crime and disorder reduction grant: the "
+            "conditions the grant is made on.",
+            "purpose": "Required for a crime and disorder reduction grant: what the money is for.",
+            "crime_reduction_reasons": "Required for a crime and disorder reduction grant: "
+            "why the office considers it will secure, or contribute to securing, a "
+            "reduction in crime and disorder.",
         }
 
     def __init__(self, *args, **kwargs):

@@ -37,6 +37,7 @@ def _example(kind: str, year: str) -> dict:
             "ring_fenced": "no",
             "parent": "",
             "description": "The Commissioner's fund for community projects.",
+            "crime_and_disorder_reduction": "no",
         }
     start = int(year[:4])
     return {
@@ -53,6 +54,10 @@ def _example(kind: str, year: str) -> dict:
         "route": CommissioningRoute.GRANT.value,
         "decision_reference": "",
         "comments": "",
+        "approved_on": "",
+        "conditions": "",
+        "purpose": "",
+        "crime_reduction_reasons": "",
     }
 
 
@@ -64,7 +69,11 @@ def _lists(kind: str) -> dict[str, list[str]]:
         )
     ]
     if kind == "funding":
-        return {"financial_year": years, "ring_fenced": YES_NO}
+        return {
+            "financial_year": years,
+            "ring_fenced": YES_NO,
+            "crime_and_disorder_reduction": YES_NO,
+        }
     return {
         "financial_year": years,
         "status": list(AllocationStatus.values),

@@ -39,6 +39,7 @@ FUNDING_COLUMNS = (
     "ring_fenced",
     "parent",
     "description",
+    "crime_and_disorder_reduction",
 )
 FUNDING_REQUIRED = ("financial_year", "name")
 
@@ -56,6 +57,10 @@ ALLOCATION_COLUMNS = (
     "route",
     "decision_reference",
     "comments",
+    "approved_on",
+    "conditions",
+    "purpose",
+    "crime_reduction_reasons",
 )
 ALLOCATION_REQUIRED = ("financial_year", "funding_stream", "recipient", "title", "amount")
 # Columns an export writes that an import reads past: the system numbers each
@@ -305,6 +310,7 @@ def _import_funding_row(row: _Row, *, by, years: dict[int, FinancialYear]) -> Pl
     ring_fenced = row.yes_no("ring_fenced")
     parent_name = row.text("parent")
     description = row.text("description")
+    crime_and_disorder_reduction = row.yes_no("crime_and_disorder_reduction")
     row.raise_if_invalid()
 
     if start_year not in years:
@@ -326,6 +332,7 @@ def _import_funding_row(row: _Row, *, by, years: dict[int, FinancialYear]) -> Pl
         "budget": budget,
         "carried_forward": carried_forward,
         "ring_fenced": ring_fenced,
+        "crime_and_disorder_reduction": crime_and_disorder_reduction,
         "over_allocation_tolerance_percent": tolerance,
         "parent": parent,
         "previous": previous,
@@ -378,6 +385,10 @@ def _import_allocation_row(
         row.error("route", BAD_ROUTE.format(routes=codes))
     decision_reference = row.text("decision_reference")
     comments = row.text("comments")
+    approved_on = row.day("approved_on")
+    conditions = row.text("conditions")
+    purpose = row.text("purpose")
+    crime_reduction_reasons = row.text("crime_reduction_reasons")
 
     stream = None
     if start_year is not None and stream_name:
@@ -408,6 +419,10 @@ def _import_allocation_row(
         route=route.value if route else "",
         decision_reference=decision_reference,
         comments=comments,
+        approved_on=approved_on,
+        conditions=conditions,
+        purpose=purpose,
+        crime_reduction_reasons=crime_reduction_reasons,
     )
     return PlannedRow(
         row.number,
@@ -527,4 +542,8 @@ def allocation_export_row(allocation: Allocation) -> list:
         if allocation.decision_id and allocation.decision.reference
         else allocation.decision_reference,
         allocation.comments,
+        allocation.approved_on,
+        allocation.conditions,
+        allocation.purpose,
+        allocation.crime_reduction_reasons,
     ]

@@ -9,12 +9,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commissioning.models import CommissioningRoute
+from pcc_grants.areas import AREA_CODE_HELP, ONS_CODE
 from pcc_grants.money import MAX_DIGITS
 from pcc_grants.years import financial_year_label
 
 _YEAR_LABEL = re.compile(r"^\s*(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*$")
 # Allocation references typed in a box are separated by commas, semicolons or spaces.
-_REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
 # An allocation's number is a database integer, at most 2^63 - 1 (19 digits): anything
 # longer or not made of the digits 0-9 names no allocation, and is refused before a
 # query the database or its driver would fail on.
@@ -121,6 +121,12 @@ class FundingStream(models.Model):
         "carried forward", default=Decimal("0.00"), help_text="Brought forward from last year."
     )
     ring_fenced = models.BooleanField("ring-fenced", default=False)
+    crime_and_disorder_reduction = models.BooleanField(
+        "crime and disorder reduction grant",
+        default=False,
+        help_text="Its allocations are crime and disorder reduction grants: the Specified "
+        "Information Order publishes each one, with its conditions, purpose and reasons.",
+    )
     over_allocation_tolerance_percent = models.DecimalField(
         "over-allocation tolerance %",
         max_digits=5,
@@ -272,6 +278,41 @@ class Allocation(models.Model):
         help_text="The decision that approved it, where it was made outside this system.",
     )
     comments = models.TextField(blank=True)
+    beneficiary_area_name = models.CharField(
+        "where it benefits",
+        max_length=100,
+        blank=True,
+        help_text="The local authority area the service reaches, e.g. County Durham. Blank: "
+        "the office's own area.",
+    )
+    beneficiary_area_code = models.CharField(
+        "that area's ONS code",
+        max_length=9,
+        blank=True,
+        validators=[ONS_CODE],
+        help_text=AREA_CODE_HELP,
+    )
+    # What the Specified Information Order publishes of a crime and disorder reduction
+    # grant, beside its recipient and amount; required before one is approved.
+    conditions = models.TextField(
+        "conditions attached",
+        blank=True,
+        help_text="The conditions the grant is made on, as the recipient is told them.",
+    )
+    purpose = models.TextField(blank=True, help_text="What the money is for.")
+    crime_reduction_reasons = models.TextField(
+        "why it will reduce crime and disorder",
+        blank=True,
+        help_text="Why the office considers the grant will secure, or contribute to "
+        "securing, a reduction in crime and disorder.",
+    )
+    approved_on = models.DateField(
+        "approved on",
+        null=True,
+        blank=True,
+        help_text="Set when it is approved; for a decision made outside this system, the "
+        "day of that decision.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -318,13 +359,15 @@ class Allocation(models.Model):
     def is_committed(self) -> bool:
         return self.status in COMMITTED_STATUSES
 
+    @property
+    def specified_information_missing(self) -> list[str]:
+        """The fields the Specified Information Order publishes that a crime and
+        disorder reduction grant still lacks, by name; none for other allocations."""
+        if not self.funding_stream.crime_and_disorder_reduction:
+            return []
+        return [name for name in SPECIFIED_INFORMATION if not getattr(self, name).strip()]
 
-def parse_allocation_references(text: str) -> list[tuple[str, int | None]]:
-    """The references typed in ``text`` (``A000012, a12; 12``), each in capitals with
-    the number of the allocation it names, or None if it can name none."""
-    references = (piece.upper() for piece in _REFERENCE_SEPARATORS.split(text))
-    return [
-        (reference, Allocation.pk_from_reference(reference))
-        for reference in references
-        if reference
-    ]
+
+# What the Specified Information Order publishes of a crime and disorder reduction
+# grant beyond its recipient and amount, in the order a refusal names them.
+SPECIFIED_INFORMATION = ("conditions", "purpose", "crime_reduction_reasons")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from commissioning.models import Provider
@@ -48,6 +49,7 @@ PREVIOUS_NOT_EARLIER = "Last year's stream must be in the year before."
 TOLERANCE_CFO_ONLY = "Only the Chief Finance Officer can set the over-allocation tolerance."
 PERIOD_OUTSIDE_YEAR = "The period must fall within the financial year {year} ({start} to {end})."
 PERIOD_BACKWARDS = "The period must end on or after the day it starts."
+APPROVED_IN_THE_FUTURE = "Enter a day that has passed, or today: it cannot be approved on {day}."
 STATUS_CHANGE_BY_ACTION = "Change the status with the approve, contract or withdraw actions."
 NOT_A_STATUS = "Not an allocation status: {status}."
 
@@ -57,6 +59,7 @@ STREAM_FIELDS = (
     "budget",
     "carried_forward",
     "ring_fenced",
+    "crime_and_disorder_reduction",
     "over_allocation_tolerance_percent",
     "parent",
     "previous",
@@ -77,11 +80,20 @@ ALLOCATION_FIELDS = (
     "route",
     "decision_reference",
     "comments",
+    "beneficiary_area_name",
+    "beneficiary_area_code",
+    "conditions",
+    "purpose",
+    "crime_reduction_reasons",
+    "approved_on",
 )
 # What a record's signatures do not vouch for, so it may change while the record that
 # lists the allocation holds the rest (``workflow.held_by_its_record``): the agreement
-# that delivers it, and the office's comments.
-FIELDS_A_RECORD_DOES_NOT_HOLD = frozenset({"agreement", "comments"})
+# that delivers it, the office's comments, and where it benefits (open data, which an
+# office may complete for grants it published before it recorded places).
+FIELDS_A_RECORD_DOES_NOT_HOLD = frozenset(
+    {"agreement", "comments", "beneficiary_area_name", "beneficiary_area_code"}
+)
 
 
 # Financial years, sources and themes ------------------------------------------------
@@ -198,6 +210,7 @@ def funding_stream_create(
     budget: Decimal | None = None,
     carried_forward: Decimal = ZERO,
     ring_fenced: bool = False,
+    crime_and_disorder_reduction: bool = False,
     over_allocation_tolerance_percent: Decimal = ZERO,
     parent: FundingStream | None = None,
     previous: FundingStream | None = None,
@@ -214,6 +227,7 @@ def funding_stream_create(
         budget=budget,
         carried_forward=carried_forward if carried_forward is not None else ZERO,
         ring_fenced=ring_fenced,
+        crime_and_disorder_reduction=crime_and_disorder_reduction,
         over_allocation_tolerance_percent=over_allocation_tolerance_percent or ZERO,
         parent=parent,
         previous=previous,
@@ -272,6 +286,13 @@ def _validate_period(allocation: Allocation, year: FinancialYear) -> None:
         raise ValidationError({field: message})
 
 
+def _validate_approval_day(allocation: Allocation) -> None:
+    today = timezone.localdate()
+    if allocation.approved_on is not None and allocation.approved_on > today:
+        day = date_format(allocation.approved_on, "j F Y")
+        raise ValidationError({"approved_on": APPROVED_IN_THE_FUTURE.format(day=day)})
+
+
 @transaction.atomic
 def allocation_create(
     *,
@@ -290,11 +311,18 @@ def allocation_create(
     route: str = "",
     decision_reference: str = "",
     comments: str = "",
+    beneficiary_area_name: str = "",
+    beneficiary_area_code: str = "",
+    conditions: str = "",
+    purpose: str = "",
+    crime_reduction_reasons: str = "",
+    approved_on: date | None = None,
 ) -> Allocation:
     """Create an allocation. One in another status than proposed is recorded proposed
     and then taken there through the status table, as ``by``: an approved or
     contracted one must be approvable by them (a direct approval the organisation
-    settings allow) and pass the budget rule. A refusal names the ``status``."""
+    settings allow) and pass the budget rule, and ``approved_on`` (a decision made
+    outside the system) is the day it was approved. A refusal names the ``status``."""
     if status not in workflow.STEPS_TO:
         raise ValidationError({"status": NOT_A_STATUS.format(status=status)})
     stream = lock_streams(funding_stream.pk)[funding_stream.pk]
@@ -314,8 +342,15 @@ def allocation_create(
         route=route or "",
         decision_reference=decision_reference,
         comments=comments,
+        beneficiary_area_name=beneficiary_area_name,
+        beneficiary_area_code=beneficiary_area_code,
+        conditions=conditions,
+        purpose=purpose,
+        crime_reduction_reasons=crime_reduction_reasons,
+        approved_on=approved_on,
     )
     _validate_period(allocation, stream.financial_year)
+    _validate_approval_day(allocation)
     allocation.full_clean()
     allocation._history_user = by
     allocation.save()
@@ -364,6 +399,7 @@ def allocation_update(*, allocation: Allocation, by, **changes) -> Allocation:
     allocation.funding_stream = stream
     ensure_open(stream.financial_year)
     _validate_period(allocation, stream.financial_year)
+    _validate_approval_day(allocation)
     allocation.full_clean()
     if allocation.is_committed:
         committed = stream_committed(stream, excluding=allocation) + allocation.amount
@@ -382,7 +418,9 @@ def _differs(allocation: Allocation, field: str, value) -> bool:
     return getattr(allocation, field) != value
 
 
-def _perform(transition, allocation: Allocation, *, by, decision=None) -> Allocation:
+def _perform(
+    transition, allocation: Allocation, *, by, decision=None, approved_on: date | None = None
+) -> Allocation:
     """Take one status step of the table as ``by``, with the stream and then the
     allocation locked: the table asks their roles and its conditions. With
     ``decision``, the step is taken in the table's ``BY_DECISION`` mode, as the
@@ -397,17 +435,22 @@ def _perform(transition, allocation: Allocation, *, by, decision=None) -> Alloca
     attempt = Attempt(
         by=by,
         mode=ONLINE if decision is None else workflow.BY_DECISION,
-        given={"stream": stream, "decision": decision},
+        given={"stream": stream, "decision": decision, "approved_on": approved_on},
     )
     return workflow.ALLOCATIONS.perform(transition, allocation, attempt)
 
 
 @transaction.atomic
-def allocation_approve(*, allocation: Allocation, by, decision=None) -> Allocation:
+def allocation_approve(
+    *, allocation: Allocation, by, decision=None, approved_on: date | None = None
+) -> Allocation:
     """Approve a proposed allocation under the budget rule, with the stream locked:
-    by ``decision``, the record being approved that lists it; or, without one,
-    directly, as far as the organisation settings delegate it to ``by``'s roles."""
-    return _perform(workflow.APPROVE, allocation, by=by, decision=decision)
+    by ``decision``, the record being approved that lists it, on its day
+    (``approved_on``); or, without one, directly, as far as the organisation settings
+    delegate it to ``by``'s roles."""
+    return _perform(
+        workflow.APPROVE, allocation, by=by, decision=decision, approved_on=approved_on
+    )
 
 
 allocation_approve.alters_data = True

@@ -99,6 +99,7 @@ def _stream_fields(data: dict) -> dict:
         "budget": data["budget"],
         "carried_forward": data["carried_forward"],
         "ring_fenced": data["ring_fenced"],
+        "crime_and_disorder_reduction": data["crime_and_disorder_reduction"],
         "over_allocation_tolerance_percent": data["over_allocation_tolerance_percent"],
         "parent": data["parent"],
         "previous": data["previous"],

@@ -15,6 +15,8 @@ record, a variation, whose new allocation *replaces* it; the approval of that re
 withdraws the one replaced (the ``BY_DECISION`` mode of withdraw).
 """
 
+from django.utils import timezone
+
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
 from pcc_grants.roles import DECISION_MAKERS, EDITORS
@@ -51,6 +53,21 @@ OVER_DELEGATED_LIMIT = (
     "{amount} is more than the {limit} that may be approved directly: a decision record "
     "must approve it."
 )
+# A crime and disorder reduction grant is published with these (the Specified
+# Information Order): each refusal names the field to fill in.
+SPECIFIED_INFORMATION_NEEDED = {
+    "conditions": (
+        "Give the conditions attached before approving: the Specified Information Order "
+        "publishes them."
+    ),
+    "purpose": (
+        "Give the purpose before approving: the Specified Information Order publishes it."
+    ),
+    "crime_reduction_reasons": (
+        "Say why it will reduce crime and disorder before approving: the Specified "
+        "Information Order publishes the reasons."
+    ),
+}
 ON_A_RECORD = "It is on decision {record}: it is approved when that record is."
 VARIES_A_DECISION = (
     "It replaces {replaced}, which decision {reference} approved: a new decision record "
@@ -109,6 +126,12 @@ def delegated_approvers() -> frozenset:
 def year_open(allocation: Allocation, attempt: Attempt) -> str | None:
     year = allocation.funding_stream.financial_year
     return YEAR_CLOSED.format(year=year.label) if year.is_closed else None
+
+
+def specified_information_given(allocation: Allocation, attempt: Attempt) -> str | None:
+    """A crime and disorder reduction grant has what the Order publishes of it."""
+    missing = allocation.specified_information_missing
+    return SPECIFIED_INFORMATION_NEEDED[missing[0]] if missing else None
 
 
 def not_for_a_record(allocation: Allocation, attempt: Attempt) -> str | None:
@@ -170,6 +193,14 @@ def within_budget(allocation: Allocation, attempt: Attempt) -> None:
     check_budget(stream, committed=stream_committed(stream) + allocation.amount)
 
 
+def date_the_approval(allocation: Allocation, attempt: Attempt) -> None:
+    """The day it is approved: the decision's (given by the record approving it), the
+    day of a decision made outside the system (given with it), or today."""
+    allocation.approved_on = (
+        attempt.given.get("approved_on") or allocation.approved_on or timezone.localdate()
+    )
+
+
 # The table ----------------------------------------------------------------------------
 
 APPROVE = Transition(
@@ -178,12 +209,12 @@ APPROVE = Transition(
     sources=(AllocationStatus.PROPOSED,),
     target=AllocationStatus.APPROVED,
     roles=delegated_approvers,
-    conditions=(year_open,),
+    conditions=(year_open, specified_information_given),
     mode_conditions={
         ONLINE: (not_for_a_record, within_delegated_limit),
         BY_DECISION: (on_the_decision,),
     },
-    effects=(within_budget,),
+    effects=(within_budget, date_the_approval),
     wrong_state=ONLY_PROPOSED_CAN_BE_APPROVED,
     modes={BY_DECISION: decision_takers},
     mode_refusals={ONLINE: DIRECT_APPROVAL_ROLES, BY_DECISION: DECISION_TAKERS_ONLY},

@@ -40,7 +40,7 @@ ORGANISATION_FIELDSETS = (
             )
         },
     ),
-    ("Open data", {"fields": ("org_id", "open_data_prefix")}),
+    ("Open data", {"fields": ("org_id", "open_data_prefix", "area_name", "area_code")}),
     (
         "Decision reference numbers",
         {"fields": ("decision_reference_pattern", "delegated_reference_pattern")},

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from .areas import AREA_CODE_HELP, ONS_CODE
 from .money import MAX_DIGITS
 from .roles import (
     DELEGABLE_APPROVERS,
@@ -158,8 +159,18 @@ class OrganisationSettings(models.Model):
         "organisation identifier",
         max_length=60,
         blank=True,
-        help_text="The office's own org-id for open data, e.g. GB-GOR-PC000123; the open "
-        "data prefix stands in while it is blank.",
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2}-[A-Z0-9]+-\S+$",
+                "Enter an org-id such as GB-GOR-PC000123: a register's list code, then the "
+                "office's number in it.",
+            )
+        ],
+        help_text="The office's own org-id, the funder's identifier in its open data: the "
+        "list code of a register that holds the office, then its number there, e.g. "
+        "GB-GOR-PC000123 (the UK government organisation register) or GB-COH-… (Companies "
+        "House). org-id.guide lists the registers, and 360Giving's helpdesk confirms one. "
+        "The open data prefix stands in while it is blank, and 360Giving's checks warn of it.",
     )
     open_data_prefix = models.CharField(
         "open data prefix",
@@ -170,6 +181,21 @@ class OrganisationSettings(models.Model):
         ],
         help_text="The 360Giving prefix registered for the office: grant ids and the ids of "
         "organisations with no registered number start with it.",
+    )
+    area_name = models.CharField(
+        "area",
+        max_length=100,
+        blank=True,
+        help_text="The office's own area, e.g. Durham: where its grants benefit, unless an "
+        "allocation says otherwise, and where its recipients are, unless their provider "
+        "says otherwise.",
+    )
+    area_code = models.CharField(
+        "area's ONS code",
+        max_length=9,
+        blank=True,
+        validators=[ONS_CODE],
+        help_text=AREA_CODE_HELP,
     )
 
     # Delegated approval: who may commit money without a decision record, and how much.

@@ -38,6 +38,7 @@ urlpatterns = [
     path("staff/decisions/", include("decisions.urls")),
     path("decisions/", include("decisions.urls_public")),
     path("reports/", include("reports.urls")),
+    path("transparency/", include("reports.urls_transparency")),
     # The public grants register and the open data, at the addresses published.
     path("", include("reports.urls_public")),
     path("", include("commissioning.urls_public")),

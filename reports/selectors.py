@@ -2,15 +2,18 @@
 pages so that a number is computed in one place."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Prefetch, Sum
+from django.urls import reverse
+from django.utils.text import slugify
 
 from decisions.models import Decision, DecisionStatus, SignOff
 from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus, FinancialYear
 from funding.selectors import FundingPosition, StreamPosition, funding_position
+from pcc_grants.areas import area_location
 from pcc_grants.charts import funding_bars
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import json_number
@@ -202,6 +205,7 @@ class PublishedGrant:
     award_date: date | None
     decision_reference: str
     decision_slug: str
+    published_at: datetime | None = None
 
 
 def published_grant(allocation: Allocation) -> PublishedGrant | None:
@@ -224,18 +228,79 @@ def published_grant(allocation: Allocation) -> PublishedGrant | None:
         award_date=snapshot.decision_date,
         decision_reference=snapshot.reference,
         decision_slug=snapshot.slug,
+        published_at=snapshot.published_at,
     )
+
+
+PLAN_THEMES = "Police and Crime Plan themes"
+
+
+def _months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` inclusive: April to March is 12."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _description(grant: PublishedGrant) -> str:
+    """The allocation's description, or, where it has none of its own (or repeats the
+    title), a sentence that says what the title does not: the programme, the recipient
+    and the record that approved it."""
+    allocation = grant.allocation
+    own = allocation.description.strip()
+    if own and own != grant.title:
+        return own
+    stream = allocation.funding_stream
+    return (
+        f"{grant.title}: a grant of £{grant.amount:,.2f} to {grant.recipient_name} from the "
+        f"{stream.name} {stream.financial_year.label}, approved by decision record "
+        f"{grant.decision_reference}."
+    )
+
+
+def _recipient(grant: PublishedGrant, settings: OrganisationSettings) -> dict:
+    provider = grant.allocation.recipient
+    recipient = {
+        "id": provider.identifier(settings.open_data_prefix),
+        "name": grant.recipient_name,
+    }
+    if provider.charity_number:
+        recipient["charityNumber"] = provider.charity_number
+    if provider.company_number:
+        recipient["companyNumber"] = provider.company_number
+    if provider.postcode:
+        recipient["postalCode"] = provider.postcode
+    name, code = provider.area_name, provider.area_code
+    if not name:
+        name, code = settings.area_name, settings.area_code
+    if name:
+        recipient["location"] = [area_location(name, code)]
+    return recipient
+
+
+def _beneficiary_location(allocation: Allocation, settings: OrganisationSettings) -> list:
+    name, code = allocation.beneficiary_area_name, allocation.beneficiary_area_code
+    if not name:
+        name, code = settings.area_name, settings.area_code
+    if not name:
+        return []
+    return [{**area_location(name, code), "countryCode": "GB"}]
+
+
+def programme_code(stream_name: str) -> str:
+    """The funding stream as a grant programme, under a code that stays the same from
+    year to year (the stream's name, as a slug)."""
+    return slugify(stream_name)
 
 
 def grant_record(grant: PublishedGrant, settings: OrganisationSettings, request=None) -> dict:
     """One grant in the 360Giving Data Standard: what the decision record published
-    (title, amount, recipient, date), with the allocation's own period and programme."""
+    (title, amount, recipient, date), with the allocation's own period, programme,
+    theme and places. With ``request``, the links to the published record."""
     allocation = grant.allocation
-    funder_id = settings.org_id or settings.open_data_prefix
+    stream = allocation.funding_stream
     record = {
         "id": f"{settings.open_data_prefix}-{allocation.reference}",
         "title": grant.title,
-        "description": allocation.description or grant.title,
+        "description": _description(grant),
         "currency": "GBP",
         "amountAwarded": json_number(grant.amount),
         "awardDate": grant.award_date.isoformat(),
@@ -243,30 +308,34 @@ def grant_record(grant: PublishedGrant, settings: OrganisationSettings, request=
             {
                 "startDate": allocation.period_start.isoformat(),
                 "endDate": allocation.period_end.isoformat(),
+                "duration": _months(allocation.period_start, allocation.period_end),
             }
         ],
-        "recipientOrganization": [
-            {
-                "id": allocation.recipient.identifier(settings.open_data_prefix),
-                "name": grant.recipient_name,
-            }
+        "recipientOrganization": [_recipient(grant, settings)],
+        "fundingOrganization": [
+            {"id": settings.org_id or settings.open_data_prefix, "name": settings.name}
         ],
-        "fundingOrganization": [{"id": funder_id, "name": settings.name}],
-        "grantProgramme": [
-            {
-                "title": allocation.funding_stream.name,
-                "code": f"{allocation.funding_stream.financial_year.label}",
-            }
-        ],
+        "grantProgramme": [{"code": programme_code(stream.name), "title": stream.name}],
     }
+    beneficiaries = _beneficiary_location(allocation, settings)
+    if beneficiaries:
+        record["beneficiaryLocation"] = beneficiaries
     if allocation.theme_id:
         record["classifications"] = [
-            {"vocabulary": "Police and Crime Plan theme", "title": allocation.theme.name}
+            {
+                "vocabulary": f"{settings.short_name or settings.name} {PLAN_THEMES}",
+                "code": slugify(allocation.theme.name),
+                "title": allocation.theme.name,
+            }
         ]
     if request is not None and grant.decision_slug:
-        from django.urls import reverse
-
         record["url"] = request.build_absolute_uri(
             reverse("register:detail", args=[grant.decision_slug])
         )
+        # The published record, sealed, is where the grant's data comes from.
+        record["dataSource"] = request.build_absolute_uri(
+            reverse("register:pdf", args=[grant.decision_slug])
+        )
+    modified = max(filter(None, (allocation.updated_at, grant.published_at)))
+    record["dateModified"] = modified.isoformat(timespec="seconds")
     return record

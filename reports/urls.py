@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transparency_views, views
 
 app_name = "reports"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("commissioning/<slug:year>/introduction/", views.narrative_save, name="narrative"),
     path("grants-by-theme/<slug:year>/", views.themes, name="themes"),
     path("decisions/", views.decisions, name="decisions"),
+    path("transparency/", transparency_views.gaps, name="transparency"),
 ]

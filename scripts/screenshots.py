@@ -30,6 +30,12 @@ SHOTS = [
     ("published-record.png", None, "/decisions/034-2016/"),
 ]
 
+# Public pages on a 320 pixel wide phone (WCAG 1.4.10 reflow): (file, path).
+NARROW = [
+    ("home-320.png", "/"),
+    ("public-register-320.png", "/decisions/"),
+]
+
 
 def sign_in(page, user: str) -> None:
     page.goto(f"{BASE}/accounts/login/")
@@ -93,6 +99,11 @@ def main() -> None:
                 page.fill("#id_username", user)
                 page.fill("#id_password", "demo")
                 page.click("button[type=submit]")
+            page.goto(f"{BASE}{path}")
+            page.screenshot(path=str(OUT / name))
+            page.close()
+        for name, path in NARROW:
+            page = browser.new_page(viewport={"width": 320, "height": 900})
             page.goto(f"{BASE}{path}")
             page.screenshot(path=str(OUT / name))
             page.close()

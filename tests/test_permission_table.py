@@ -154,6 +154,7 @@ TABLE = {
     "/commissioning/agreements/{agreement}/allocations/":   "L   405 405 405 405 405 405 405 405",
     "/commissioning/agreements/{agreement}/documents/":     "L   405 405 405 405 405 405 405 405",
     "/commissioning/documents/{document}/":                 "L   200 200 200 200 200 403 403 200",
+    "/commissioning/documents/{document}/publish/":         "L   405 405 405 405 405 405 405 405",
     "/commissioning/returns/":                              "L   200 200 200 200 200 403 403 200",
     # a return reads for staff; recording it (POST) is for the Officer and CFO
     "/commissioning/returns/{return}/":                     "L   200 200 200 200 200 403 403 200",
@@ -187,12 +188,25 @@ TABLE = {
     "/reports/commissioning/{year}/introduction/":          "L   405 405 405 405 405 405 405 405",
     "/reports/grants-by-theme/{year}/":                     "L   200 200 200 200 200 200 403 200",
     "/reports/decisions/":                                  "L   200 200 200 200 200 200 403 200",
+    # what the transparency page still lacks: staff of the office
+    "/reports/transparency/":                               "L   200 200 200 200 200 403 403 200",
     # Open data (no sign-in)
     "/grants/":                                             "200 200 200 200 200 200 200 200 200",
     "/open-data/grants.json":                               "200 200 200 200 200 200 200 200 200",
     "/open-data/grants.csv":                                "200 200 200 200 200 200 200 200 200",
     "/open-data/decisions.json":                            "200 200 200 200 200 200 200 200 200",
     "/open-data/contracts.csv":                             "200 200 200 200 200 200 200 200 200",
+    # The transparency page (the Specified Information Order; no sign-in)
+    "/transparency/":                                       "200 200 200 200 200 200 200 200 200",
+    "/transparency/crime-and-disorder-reduction-grants.csv":
+                                                            "200 200 200 200 200 200 200 200 200",
+    "/transparency/contracts-over-10000.csv":               "200 200 200 200 200 200 200 200 200",
+    "/transparency/contracts-10000-or-less.csv":            "200 200 200 200 200 200 200 200 200",
+    "/transparency/significant-public-interest-decisions.csv":
+                                                            "200 200 200 200 200 200 200 200 200",
+    # a contract's copy, once published
+    "/transparency/contracts/documents/{published_document}/":
+                                                            "200 200 200 200 200 200 200 200 200",
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its
@@ -251,6 +265,8 @@ STATE_ROWS = [
     # No such record: 404 for staff; the Panel and Reviewer learn nothing either way
     ("/staff/decisions/{missing}/",                         "L   404 404 404 404 404 403 403 404"),
     ("/commissioning/documents/{missing}/",                 "L   404 404 404 404 404 403 403 404"),
+    # a document not published is nobody's to read there, staff included
+    ("/transparency/contracts/documents/{document}/",       "404 404 404 404 404 404 404 404 404"),
     # Content is frozen from submission on
     ("/staff/decisions/{awaiting}/edit/",                   "L   403 403 403 403 403 403 403 403"),
     # Each step only from its states, only by its roles
@@ -490,6 +506,12 @@ def _build_world() -> World:
     document = commissioning_services.agreement_document_add(
         agreement=agreement, upload=SimpleUploadedFile("agreement.pdf", PDF), by=officer
     )
+    published_document = commissioning_services.agreement_document_publish(
+        document=commissioning_services.agreement_document_add(
+            agreement=agreement, upload=SimpleUploadedFile("contract.pdf", PDF), by=officer
+        ),
+        by=officer,
+    )
     monitoring_return = agreement.returns.order_by("pk").first()
 
     # Decision records: a draft with an attachment, one awaiting officer approval, one
@@ -549,6 +571,7 @@ def _build_world() -> World:
         provider=provider.pk,
         agreement=agreement.pk,
         document=document.pk,
+        published_document=published_document.pk,
         draft=draft.pk,
         attachment=attachment.pk,
         awaiting=awaiting.pk,

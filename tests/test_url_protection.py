@@ -29,6 +29,13 @@ PUBLIC_VIEWS = {
     "open_data_grants_json",
     "open_data_grants_csv",
     "open_data_contracts_csv",  # contracts over £10,000, as the law asks
+    # the Specified Information Order's lists, and each contract's copy once published
+    "transparency",
+    "transparency_grants_csv",
+    "transparency_contracts_over_csv",
+    "transparency_contracts_under_csv",
+    "transparency_decisions_csv",
+    "transparency_contract_document",
 }
 
 

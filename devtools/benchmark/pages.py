@@ -35,6 +35,8 @@ NOT_BENCHED = {
     "commissioning:agreement_allocations": "POST only",
     "commissioning:document_upload": "POST only",
     "commissioning:document_download": "streams an uploaded file; bulk data has none",
+    "commissioning:document_publish": "POST only",
+    "transparency_contract_document": "streams an uploaded file; bulk data has none",
     "decisions:pdf": "timed as the decision PDF, against raw WeasyPrint",
     "decisions:attachment_upload": "POST only",
     "decisions:attachment": "streams an uploaded file; bulk data has none",
@@ -328,6 +330,21 @@ def pages() -> list[Page]:
              "open data", "open_data_grants_csv"),
         Page("open data: contracts.csv", url("open_data_contracts_csv"), None, "open data",
              "open_data_contracts_csv"),
+        # Every grant, contract and decision the Order publishes, on one page: it grows
+        # with what it lists, as the whole-year reports do; its queries must not.
+        Page("transparency page", url("transparency"), None, "report",
+             "transparency"),
+        Page("transparency: grants CSV", url("transparency_grants_csv"), None, "open data",
+             "transparency_grants_csv"),
+        Page("transparency: contracts over £10,000 CSV", url("transparency_contracts_over_csv"),
+             None, "open data", "transparency_contracts_over_csv"),
+        Page("transparency: contracts of £10,000 or less CSV",
+             url("transparency_contracts_under_csv"), None, "open data",
+             "transparency_contracts_under_csv"),
+        Page("transparency: decisions CSV", url("transparency_decisions_csv"), None,
+             "open data", "transparency_decisions_csv"),
+        Page("transparency: what is missing", url("reports:transparency"), officer, "report",
+             "reports:transparency"),
     ]  # fmt: skip
 
 

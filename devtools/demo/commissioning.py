@@ -22,6 +22,8 @@ from devtools.demo.provenance import (
 )
 
 PROVIDERS = {
+    # 034-2016: the project "has been based in Darlington" (ONS code of the council area).
+    "Community Peer Mentors Project": {"area_name": "Darlington", "area_code": "E06000005"},
     "Safe Durham Partnership": {"provider_type": ProviderType.CSP},
     "Darlington Community Safety Partnership": {"provider_type": ProviderType.CSP},
     "Cambridgeshire Constabulary": {"provider_type": ProviderType.POLICE_FORCE},

@@ -9,58 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from decisions.models import Decision
 
-from ..factories import (
-    AllocationFactory,
-    FinancialYearFactory,
-    FundingStreamFactory,
-    ProviderFactory,
-)
+from ..factories import AllocationFactory, FinancialYearFactory, FundingStreamFactory
+from .choosing import NEW, record
 
 pytestmark = pytest.mark.django_db
-
-NEW = "/staff/decisions/new/"
-
-
-@pytest.fixture
-def victims(db):
-    return FundingStreamFactory(
-        financial_year=FinancialYearFactory(start_year=2016), name="Victims' Services"
-    )
-
-
-@pytest.fixture
-def mentors(victims):
-    return AllocationFactory(
-        funding_stream=victims,
-        recipient=ProviderFactory(name="Darlington Peer Mentors CIC"),
-        title="Community Peer Mentors",
-        amount=Decimal("9400"),
-    )
-
-
-@pytest.fixture
-def refuge(victims):
-    return AllocationFactory(
-        funding_stream=victims,
-        recipient=ProviderFactory(name="Harbour Refuge"),
-        title="Refuge support",
-        amount=Decimal("12500.50"),
-    )
-
-
-def record(officer, **fields) -> dict:
-    return {
-        "category": "commissioner",
-        "title": "Victims' services 2016/17",
-        "executive_summary": "Two projects.",
-        "decision": "Agree the allocations.",
-        "lead_officer": officer.pk,
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-item": "",
-        "lines-0-amount": "",
-        **fields,
-    }
 
 
 def offered(page: str) -> str:

@@ -1,8 +1,6 @@
 """Tampered posts to the decision record form: what it links, who may post it, and
 that its redisplay buttons save nothing and show nothing to those who may not draft."""
 
-from decimal import Decimal
-
 import pytest
 
 from decisions.models import Decision
@@ -14,40 +12,17 @@ from ..factories import (
     FundingStreamFactory,
     ProviderFactory,
 )
+from . import choosing
 
 pytestmark = pytest.mark.django_db
 
-NEW = "/staff/decisions/new/"
-
-
-@pytest.fixture
-def victims(db):
-    return FundingStreamFactory(financial_year=FinancialYearFactory(start_year=2016))
-
-
-@pytest.fixture
-def mentors(victims):
-    return AllocationFactory(
-        funding_stream=victims,
-        recipient=ProviderFactory(name="Darlington Peer Mentors CIC"),
-        title="Community Peer Mentors",
-        amount=Decimal("9400"),
-    )
+NEW = choosing.NEW
 
 
 def record(officer, **fields) -> dict:
-    return {
-        "category": "commissioner",
-        "title": "Victims' services 2016/17",
-        "executive_summary": "Two projects.",
-        "decision": "Agree the allocations.",
-        "lead_officer": officer.pk,
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-item": "Mentoring",
-        "lines-0-amount": "9400",
-        **fields,
-    }
+    return choosing.record(
+        officer, **{"lines-0-item": "Mentoring", "lines-0-amount": "9400", **fields}
+    )
 
 
 @pytest.mark.parametrize("role", ["Panel member", "Commissioner", "Reviewer", "Chief Executive"])

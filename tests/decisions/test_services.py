@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from decisions import clock, references, services
 from decisions.models import Decision, DecisionCategory, ReferenceCounter
-from funding.models import Allocation, parse_allocation_references
+from funding.models import Allocation
 
 from ..factories import AllocationFactory
 
@@ -116,34 +116,6 @@ def test_allocations_are_linked_once_and_never_when_withdrawn(draft, officer):
     assert refused.value.message_dict["allocations"] == [
         f"{allocation.reference} is already part of decision draft “{draft.title}”.",
         f"{withdrawn.reference} is withdrawn and cannot be part of a decision.",
-    ]
-
-
-def test_unknown_allocation_references_are_named():
-    with pytest.raises(ValidationError) as refused:
-        services.resolve_allocations(["A999999", "nonsense"])
-    assert refused.value.message_dict["allocations"] == ["There is no allocation NONSENSE."]
-    with pytest.raises(ValidationError) as refused:
-        services.resolve_allocations(["A999999", " "])
-    assert refused.value.message_dict["allocations"] == ["There is no allocation A999999."]
-
-
-@pytest.mark.parametrize("reference", ["A²", "A" + "9" * 20, "A-1"])
-def test_a_reference_that_is_not_a_database_number_is_refused_without_a_query(
-    reference, django_assert_num_queries
-):
-    with django_assert_num_queries(0), pytest.raises(ValidationError) as refused:
-        services.resolve_allocations([reference])
-    assert refused.value.message_dict["allocations"] == [f"There is no allocation {reference}."]
-
-
-def test_typed_references_are_read_in_capitals_with_the_number_each_names():
-    assert parse_allocation_references(" a000012, A7;12\n\tB1 A²,,") == [
-        ("A000012", 12),
-        ("A7", 7),
-        ("12", 12),
-        ("B1", None),
-        ("A²", None),
     ]
 
 

@@ -149,6 +149,11 @@ def test_the_demo_dashboard_shows_the_latest_funding_position(client):
 # Where the demo's records came from ------------------------------------------------
 
 
+def words(page: str) -> str:
+    """The text of a page as a reader sees it: no tags, one space between words."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
 def page_text(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -249,3 +254,22 @@ def test_the_demo_has_proposed_allocations_for_a_new_record_to_choose(client):
         "Evening helpline",
     ):
         assert title in offered
+
+
+@override_settings(DEBUG=True)
+def test_the_transparency_page_lists_the_demos_crime_reduction_grants_by_month(client):
+    call_command("load_demo", stdout=StringIO())
+    page = words(page_text(client, "/transparency/"))
+    grants = page[page.index("25 grants · Last updated") :]
+    grants = grants[: grants.index("Contracts over £10,000 ")]
+    assert "May 2017: 25 grants, £1,322,248" in grants
+    assert "Integrated Mental Health Team in Force Control Room" in grants
+    assert "Cambridgeshire and Peterborough Foundation Trust" in grants
+    # The conditions, purpose and reasons, each saying the demo made it up.
+    assert "unspent money returned. (Made up for the demo" in grants
+    assert "Safeguarding vulnerable people" in grants
+    assert "less often drawn into offending. (Made up for the demo" in grants
+    assert "Victims' Services Grant" not in grants
+    sign_in_demo(client, "officer")
+    gaps = words(page_text(client, "/reports/transparency/"))
+    assert "None: every grant has its conditions, purpose and reasons." in gaps

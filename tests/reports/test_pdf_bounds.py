@@ -86,8 +86,7 @@ def panel_year(db):
         recipient__name="Durham Tees Valley Community Rehabilitation Company",
         amount=Decimal("1009400.50"),
         theme=reoffending,
-        contracted=True,
-    )
+    )  # proposed: the published record below approves it
     AllocationFactory(funding_stream=youth, title="Diversionary sport", amount=Decimal("45000"))
     return year
 

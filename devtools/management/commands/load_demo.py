@@ -18,6 +18,7 @@ from decisions.models import Decision
 from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
 from decisions.selectors import decision_for_record
+from devtools.demo import transparency
 from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
 from devtools.demo.decisions import (
     DURHAM_034_2016,
@@ -36,6 +37,7 @@ from devtools.demo.provenance import (
 from devtools.demo.seal import write_demonstration_pkcs12
 from devtools.demo.second_factors import demo_authenticator, one_time_code, secret_of
 from funding import naming
+from funding import services as funding_services
 from funding.importers import run_import
 from funding.models import Allocation, FundingStream
 from pcc_grants.models import (
@@ -70,6 +72,9 @@ DEMONSTRATION_OPCC = {
     "delegated_reference_pattern": "DEL {seq:03d}-{year}",
     # The Chief Finance Officer may approve an allocation directly, of any amount the
     # budget rule allows; the seed imports rely on it.
+    # A made-up org-id, in the form of the UK government organisation register's, so
+    # that the open data names its funder as a real office's would.
+    "org_id": "GB-GOR-DEMO",
     "delegated_approval_roles": [Role.CHIEF_FINANCE_OFFICER.value],
     "delegated_approval_limit": None,
 }
@@ -138,7 +143,9 @@ class Command(BaseCommand):
             users = [self._user(password, *row) for row in DEMO_USERS]
             # The seeds record money already decided: they are imported in the name of
             # the Chief Finance Officer, whom the settings let approve directly.
-            self._funding(by=next(user for user in users if user.username == "cfo"))
+            cfo = next(user for user in users if user.username == "cfo")
+            self._funding(by=cfo)
+            self._crime_reduction_grants(by=cfo)
             self._commissioning()
             self._decisions(users[0])
             self._proposals(users[0])
@@ -187,6 +194,27 @@ class Command(BaseCommand):
         ):
             if not FundingStream.objects.filter(financial_year__start_year=start_year).exists():
                 self._import(prefix, by=by)
+
+    def _crime_reduction_grants(self, *, by: User) -> None:
+        """Cambridgeshire's crime and disorder reduction grants, marked as such, with
+        the conditions, purpose and reasons the transparency page publishes."""
+        stream = FundingStream.objects.filter(
+            financial_year__start_year=transparency.START_YEAR, name=transparency.STREAM
+        ).first()
+        if stream is None or stream.crime_and_disorder_reduction:
+            return
+        funding_services.funding_stream_update(
+            stream=stream, by=by, crime_and_disorder_reduction=True
+        )
+        grants = stream.allocations.select_related("theme").order_by("pk")
+        for allocation in grants:
+            funding_services.allocation_update(
+                allocation=allocation,
+                by=by,
+                approved_on=transparency.APPROVED_ON,
+                **transparency.wording(allocation.theme.name if allocation.theme_id else ""),
+            )
+        self.stdout.write(f"  {len(grants)} crime and disorder reduction grants, with wording")
 
     def _import(self, prefix: str, *, by: User) -> None:
         """One seed's streams and allocations, each noting the document it came from."""
@@ -251,6 +279,9 @@ class Command(BaseCommand):
                 amount=Decimal("9400"),
                 period_start=date(2016, 9, 1),
                 period_end=date(2017, 3, 31),
+                # The record extends the project into Bishop Auckland, County Durham.
+                beneficiary_area_name="County Durham",
+                beneficiary_area_code="E06000047",
                 comments=f"Demonstration data: the £9,400 approved by {DURHAM_DECISION_034_2016}.",
             )
             self._record(DURHAM_034_2016, officer, [allocation])
