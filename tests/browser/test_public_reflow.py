@@ -121,6 +121,13 @@ def test_no_public_page_scrolls_sideways_at_320_pixels(page, published, organisa
     expect(page.get_by_test_id("verdict")).to_contain_text("byte for byte")
     check(page, problems)
 
+    page.goto("/decisions/expected/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Decisions expected")
+    check(page, problems)
+
+    page.goto("/transparency/")
+    check(page, problems)
+
     page.goto("/accounts/login/")
     check(page, problems)
 

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 LINKS = {
     "Decision register": "/decisions/",
+    "Decisions expected": "/decisions/expected/",
     "Check a published PDF": "/decisions/verify/",
     "Grants register": "/grants/",
     "Published decisions (JSON)": "/open-data/decisions.json",
