@@ -125,3 +125,37 @@ def contract_rows(agreements) -> list[list]:
             ]
         )
     return rows
+
+
+IMPORTED_LOOKS_LIKE = (
+    "“{name}” is not a provider yet and looks like {others}: it will be recorded as a "
+    "new provider. If it is the same organisation, use the recorded name in the file."
+)
+
+
+class ProviderLookalikes:
+    """For an import: the providers a recipient named for the first time looks like,
+    as the allocation form asks. The recorded ones are read once for the whole file,
+    and each name a row gives for the first time is a candidate for the rows after."""
+
+    def __init__(self):
+        self._candidates = None
+        self._known: set[str] = set()
+
+    def note(self, name: str) -> str:
+        if not name:
+            return ""
+        if self._candidates is None:
+            rows = Provider.objects.values_list("pk", "name", "match_key", "normalised_name")
+            self._candidates = [(pk, other, key) for pk, other, key, _ in rows]
+            self._known = {normalised for *_, normalised in rows}
+        normalised = normalise_name(name)
+        if normalised in self._known:
+            return ""
+        matches = near_matches(name, self._candidates)
+        self._known.add(normalised)
+        self._candidates.append((None, name, match_key(name)))
+        if not matches:
+            return ""
+        others = ", ".join(f"“{match.name}”" for match in matches)
+        return IMPORTED_LOOKS_LIKE.format(name=name, others=others)

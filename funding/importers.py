@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from commissioning.models import CommissioningRoute, Provider
+from commissioning.selectors import ProviderLookalikes
 from pcc_grants.forms import TEXT_MAX_LENGTH
 from pcc_grants.money import format_money, parse_money
 from pcc_grants.years import financial_year_label
@@ -135,6 +136,7 @@ class PlannedRow:
     summary: str
     amount: Decimal | None = None
     url: str = ""  # the record's page (meaningful once the import is saved)
+    note: str = ""  # what to check before confirming, such as a lookalike recipient
 
 
 @dataclass
@@ -147,6 +149,10 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def noted(self) -> list[PlannedRow]:
+        return [row for row in self.planned if row.note]
 
     @property
     def total_amount(self) -> Decimal:
@@ -359,7 +365,11 @@ def _import_funding_row(row: _Row, *, by, years: dict[int, FinancialYear]) -> Pl
 
 
 def _import_allocation_row(
-    row: _Row, *, by, streams: dict[tuple[int, str], FundingStream | None]
+    row: _Row,
+    *,
+    by,
+    streams: dict[tuple[int, str], FundingStream | None],
+    lookalikes: ProviderLookalikes,
 ) -> PlannedRow:
     start_year = row.year()
     stream_name = row.text("funding_stream", required=True)
@@ -405,6 +415,7 @@ def _import_allocation_row(
             row.error("funding_stream", UNKNOWN_STREAM.format(name=stream_name, year=label))
     row.raise_if_invalid()
 
+    note = lookalikes.note(recipient_name)
     allocation = services.allocation_create(
         by=by,
         funding_stream=stream,
@@ -431,6 +442,7 @@ def _import_allocation_row(
         f"({allocation.get_status_display().lower()})",
         allocation.amount,
         allocation.get_absolute_url(),
+        note,
     )
 
 
@@ -485,6 +497,7 @@ def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> 
         return result
     cache: dict = {}
     seen: dict = {}
+    lookalikes = ProviderLookalikes()
     with transaction.atomic():
         for number, values in records:
             duplicate = _duplicate(kind, number, values, seen)
@@ -494,7 +507,11 @@ def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> 
             row = _Row(number, values)
             try:
                 with transaction.atomic():
-                    context = {"years": cache} if kind == "funding" else {"streams": cache}
+                    context = (
+                        {"years": cache}
+                        if kind == "funding"
+                        else {"streams": cache, "lookalikes": lookalikes}
+                    )
                     result.planned.append(import_row(row, by=by, **context))
             except _RowInvalid as invalid:
                 result.errors.extend(invalid.errors)

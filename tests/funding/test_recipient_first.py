@@ -175,3 +175,31 @@ def test_existing_providers_get_their_match_key_from_the_migration(partnership):
     fill(apps, None)
     partnership.refresh_from_db()
     assert partnership.match_key == "safe durham partnership"
+
+
+def test_an_import_names_each_new_recipient_that_looks_like_a_provider(
+    officer_client, stream, partnership
+):
+    """An import cannot ask row by row, so its preview says which rows to check."""
+    import io
+
+    content = (
+        "financial_year,funding_stream,recipient,title,amount\n"
+        f"2016/17,{stream.name},Safe Durham Partnershp,Hate crime advocacy,5000\n"
+        f"2016/17,{stream.name},Harbour Refuge,Refuge support,1000\n"
+        f"2016/17,{stream.name},Harbour Refuges,Refuge outreach,1000\n"
+        f"2016/17,{stream.name},safe durham partnership,CCTV,1000\n"
+    ).encode()
+    upload = io.BytesIO(content)
+    upload.name = "allocations.csv"
+    preview = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    text = preview.text.replace("&#x27;", "'")
+    assert "2 rows to check before you confirm" in text
+    assert (
+        "Row 2: “Safe Durham Partnershp” is not a provider yet and looks like “Safe Durham "
+        "Partnership”: it will be recorded as a new provider."
+    ) in text
+    # A name given earlier in the same file counts too.
+    assert "Row 4: “Harbour Refuges” is not a provider yet and looks like “Harbour Refuge”" in text
+    assert "Row 3:" not in text and "Row 5:" not in text  # new and unlike; the provider itself
+    assert not Allocation.objects.exists()
