@@ -5,11 +5,8 @@ themselves. The published snapshots and PDFs: ``pdfs.py``.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from decisions import clock, publication, signing, workflow
 from decisions import services as decision_services
@@ -32,19 +29,6 @@ from pcc_grants.models import OrganisationSettings, User
 
 from .bases import WriterBase
 from .plan import PlanDecision, PlanStep
-
-
-@contextmanager
-def _services_clock(moment: datetime) -> Iterator[None]:
-    """The decision workflow's clock seam set to ``moment``: a live-workflow record is
-    signed at the time planned for it."""
-    before = clock.now, clock.today
-    clock.now = lambda: moment
-    clock.today = lambda: timezone.localdate(moment)
-    try:
-        yield
-    finally:
-        clock.now, clock.today = before
 
 
 class DecisionWriter(WriterBase):
@@ -194,7 +178,7 @@ class DecisionWriter(WriterBase):
                     "pk"
                 )
             )
-            with _services_clock(planned.steps[0].at):
+            with clock.at(planned.steps[0].at):
                 decision = decision_services.decision_create(
                     by=lead,
                     lead_officer=lead,
@@ -204,7 +188,7 @@ class DecisionWriter(WriterBase):
                 )
             for step in planned.steps:
                 actor = self.users[step.by]
-                with _services_clock(step.at):
+                with clock.at(step.at):
                     if step.action.startswith("comment:"):
                         decision_services.decision_comment_add(
                             decision=decision,

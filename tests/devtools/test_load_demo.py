@@ -273,3 +273,15 @@ def test_the_transparency_page_lists_the_demos_crime_reduction_grants_by_month(c
     sign_in_demo(client, "officer")
     gaps = words(page_text(client, "/reports/transparency/"))
     assert "None: every grant has its conditions, purpose and reasons." in gaps
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_dates_034_2016_as_the_record_does(client):
+    """Signed on 10 August 2016, so the register finds it under 2016/17 and the open
+    data awards its grant on that day, not on the day the demo was loaded."""
+    call_command("load_demo", stdout=StringIO())
+    page = page_text(client, "/decisions/?year=2016-17")
+    assert "Extending Community Peer Mentors Project into Bishop Auckland" in page
+    assert "10 August 2016" in page
+    grants = client.get("/open-data/grants.json").json()["grants"]
+    assert [grant["awardDate"] for grant in grants] == ["2016-08-10"]

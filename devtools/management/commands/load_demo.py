@@ -1,6 +1,6 @@
 """Load the demonstration organisation, one user per role, and demo data."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,9 +9,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from commissioning import services as commissioning
 from commissioning.models import Agreement
+from decisions import clock
 from decisions import services as decision_services
 from decisions import workflow as decision_workflow
 from decisions.models import Decision
@@ -114,6 +116,10 @@ PROPOSALS = (
     ("Cambridgeshire County Council", "Domestic abuse advocacy in schools", "12000"),
     ("Cambridge and Peterborough Rape Crisis Partnership", "Evening helpline", "6250.50"),
 )
+
+
+def _moment(year: int, month: int, day: int, hour: int) -> datetime:
+    return timezone.make_aware(datetime(year, month, day, hour))
 
 
 class Command(BaseCommand):
@@ -321,28 +327,40 @@ class Command(BaseCommand):
 
         durham = Decision.objects.get(reference=DURHAM_034_2016["reference"])
         if durham.status == "draft":
-            act(decision=durham, by=users["officer"], action="submit")
-            decision_services.decision_comment_add(
-                decision=durham,
-                by=users["cfo"],
-                kind="financial",
-                text="The allocation of £9,400 is within the 2016/17 budget limits. "
-                "(Demonstration data: as 034-2016 records the financial implications.)",
-            )
-            decision_services.decision_comment_add(
-                decision=durham,
-                by=users["monitoring.officer"],
-                kind="legal",
-                text="No specific legal implications. "
-                "(Demonstration data: as 034-2016 records the legal implications.)",
-            )
-            act(
-                decision=durham,
-                by=users["chief.executive"],
-                action="officer_approve",
-                password=password,
-            )
-            act(decision=durham, by=users["commissioner"], action="approve", password=password)
+            # Each step when 034-2016 records it: the paper of 3 August 2016, signed by
+            # the Chief Executive and the Commissioner on 10 August 2016; the register
+            # then dates the decision, and the grant it awards, as the record does.
+            with clock.at(_moment(2016, 8, 3, 16)):
+                act(decision=durham, by=users["officer"], action="submit")
+            with clock.at(_moment(2016, 8, 4, 10)):
+                decision_services.decision_comment_add(
+                    decision=durham,
+                    by=users["cfo"],
+                    kind="financial",
+                    text="The allocation of £9,400 is within the 2016/17 budget limits. "
+                    "(Demonstration data: as 034-2016 records the financial implications.)",
+                )
+                decision_services.decision_comment_add(
+                    decision=durham,
+                    by=users["monitoring.officer"],
+                    kind="legal",
+                    text="No specific legal implications. "
+                    "(Demonstration data: as 034-2016 records the legal implications.)",
+                )
+            with clock.at(_moment(2016, 8, 10, 10)):
+                act(
+                    decision=durham,
+                    by=users["chief.executive"],
+                    action="officer_approve",
+                    password=password,
+                )
+            with clock.at(_moment(2016, 8, 10, 15)):
+                act(
+                    decision=durham,
+                    by=users["commissioner"],
+                    action="approve",
+                    password=password,
+                )
             act(
                 decision=durham,
                 by=users["monitoring.officer"],
