@@ -1,7 +1,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from pcc_grants.forms import BoundedInputMixin, LongSelect, bounded_formset_factory
+from pcc_grants.forms import (
+    BoundedInputMixin,
+    LongSelect,
+    bounded_formset_factory,
+    confirmed_for,
+)
 from pcc_grants.money import MoneyFormField
 
 from .models import (
@@ -11,9 +16,8 @@ from .models import (
     Provider,
     ProviderContact,
     Rag,
-    normalise_name,
 )
-from .selectors import providers_like
+from .selectors import providers_a_new_name_looks_like
 from .services import AGREEMENT_FIELDS, PROVIDER_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,9 +59,7 @@ class ProviderForm(BoundedInputMixin, forms.ModelForm):
                 f"“{name}” is a different organisation from "
                 + ", ".join(f"“{match.name}”" for match in self.near_providers)
             )
-            self.checked_name = self.data.get("name_checked", "")
-            self.data = self.data.copy()
-            self.data["name_checked"] = name
+            self.checked_name = confirmed_for(self, "name_checked", name)
             self.order_fields(["name", "different", "name_checked"])
         else:
             del self.fields["different"], self.fields["name_checked"]
@@ -65,13 +67,9 @@ class ProviderForm(BoundedInputMixin, forms.ModelForm):
     def _near_providers(self):
         if not self.is_bound:
             return []
-        name = self.data.get("name", "").strip()[:255]
-        if not name or (self.instance.pk and name == self.instance.name):
-            return []
-        same = Provider.objects.filter(normalised_name=normalise_name(name))
-        if same.exclude(pk=self.instance.pk).exists():
-            return []  # the service refuses the same name, naming it
-        return [match for match in providers_like(name) if match.pk != self.instance.pk]
+        return providers_a_new_name_looks_like(
+            self.data.get("name", ""), other_than=self.instance if self.instance.pk else None
+        )
 
     def clean(self):
         data = super().clean()

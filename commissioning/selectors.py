@@ -42,6 +42,22 @@ def providers_like(name: str) -> list[NearMatch]:
     return near_matches(name, Provider.objects.values_list("pk", "name", "match_key"))
 
 
+def providers_a_new_name_looks_like(
+    name: str, *, other_than: Provider | None = None
+) -> list[NearMatch]:
+    """What a form asks about before a provider is recorded (or renamed) under
+    ``name``: the providers it looks like, but nothing when it is blank or already a
+    provider's name (that provider is the one meant; for a rename, the service
+    refuses it), and never ``other_than`` itself."""
+    name = name.strip()[:255]
+    pk = other_than.pk if other_than is not None else None
+    if not name or (other_than is not None and name == other_than.name):
+        return []
+    if Provider.objects.filter(normalised_name=normalise_name(name)).exclude(pk=pk).exists():
+        return []
+    return [match for match in providers_like(name) if match.pk != pk]
+
+
 def provider_allocations_by_year(*, provider: Provider) -> list[dict]:
     """Per financial year: how many allocations, committed and proposed money."""
     rows = (

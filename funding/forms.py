@@ -3,9 +3,9 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.models import CommissioningRoute, Provider, normalise_name
-from commissioning.selectors import providers_like
-from pcc_grants.forms import BoundedInputMixin, LongSelect
+from commissioning.models import CommissioningRoute, Provider
+from commissioning.selectors import providers_a_new_name_looks_like
+from pcc_grants.forms import BoundedInputMixin, LongSelect, confirmed_for
 from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
 from pcc_grants.years import financial_year_label
@@ -232,11 +232,7 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
                 *((str(match.pk), match.name) for match in self.near_providers),
                 (NEW_PROVIDER, f"None of these: add “{name}” as a new provider"),
             ]
-            # The name offered for is posted back with the choice; a bound field
-            # shows what was posted, so the posted copy is the one to change.
-            self.checked_name = self.data.get("recipient_checked", "")
-            self.data = self.data.copy()
-            self.data["recipient_checked"] = name
+            self.checked_name = confirmed_for(self, "recipient_checked", name)
         else:
             del self.fields["recipient_match"], self.fields["recipient_checked"]
         if self.instance.pk:
@@ -253,10 +249,7 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
         """For a posted recipient that is not a provider: the providers it looks like."""
         if not self.is_bound:
             return []
-        name = self.data.get("recipient_name", "").strip()[:255]
-        if not name or Provider.objects.filter(normalised_name=normalise_name(name)).exists():
-            return []
-        return providers_like(name)
+        return providers_a_new_name_looks_like(self.data.get("recipient_name", ""))
 
     def clean(self):
         data = super().clean()

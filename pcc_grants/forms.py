@@ -117,6 +117,17 @@ class BoundedInputMixin:
         bound_input(self)
 
 
+def confirmed_for(form: forms.BaseForm, field: str, value: str) -> str:
+    """A confirmation holds only for what it was given for: ``field`` (hidden) posts
+    back the value the form asked about. Returns the value posted, and makes the
+    form show ``value``, the one it asks about now (a bound field shows what was
+    posted, so the posted copy is the one changed)."""
+    posted = form.data.get(field, "")
+    form.data = form.data.copy()
+    form.data[field] = value
+    return posted
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError, aliases=None) -> None:
     """Show a service's ValidationError on the form: each message on its field where
     the form has one (``aliases`` maps model field names to form field names), the
