@@ -12,6 +12,9 @@ a glyph, a ToUnicode map) and each piece of text placed with ``Tm``. Anything el
 stops the reading with an error, rather than giving positions that may be wrong.
 """
 
+# Every float() here reads PDF geometry (points, font units, matrix entries), never
+# money: the bounds checked are of the page, to a fraction of a point.
+
 import io
 import re
 from dataclasses import dataclass
