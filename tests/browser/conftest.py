@@ -21,6 +21,32 @@ CHROMIUM_FLAGS = [
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_sqlite(django_db_setup):
+    """On SQLite the test server shares the test's one in-memory connection, so two
+    requests at once (a recipient's suggestions being read while the form is sent)
+    would use it together and break it for every later test. There the server
+    answers one request at a time; on PostgreSQL each request has its own
+    connection and the server stays threaded."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+
+    class OneAtATime(WSGIServer):
+        # The thread that runs it already holds the test's connection.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

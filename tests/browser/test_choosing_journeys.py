@@ -23,7 +23,7 @@ from ..factories import (
 )
 from .conftest import assert_accessible
 from .test_decision_journeys import field
-from .test_funding_journeys import settle, tab_until_focused
+from .test_funding_journeys import tab_until_focused
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -79,7 +79,6 @@ def test_keyboard_user_chooses_the_recipient_from_suggestions_and_is_warned_of_a
     tab_until_focused(page, page.get_by_label("Amount"))
     page.keyboard.type("£5,000")
     tab_until_focused(page, page.get_by_role("button", name="Save allocation"))
-    settle(page)
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Hate crime advocacy")
@@ -99,7 +98,6 @@ def test_a_near_duplicate_name_is_caught_and_the_existing_provider_chosen(
     login(officer)
     page.goto(f"/funding/allocations/new/?stream={stream.pk}")
     page.get_by_role("combobox", name="Recipient").fill("Safe Durham Partnershp")
-    settle(page)
     page.get_by_label("Title").fill("Hate crime advocacy")
     page.get_by_label("Amount").fill("£1,000")
     page.get_by_role("button", name="Save allocation").click()

@@ -76,13 +76,6 @@ def tab_until_focused(page: Page, target: Locator, *, max_presses: int = 80) -> 
     pytest.fail(f"{target} was not reached with {max_presses} presses of Tab")
 
 
-def settle(page: Page) -> None:
-    """Wait for the recipient's suggestions to arrive before the form is sent: on
-    SQLite the test server's one in-memory database cannot serve a suggestion and
-    the save at the same moment."""
-    page.wait_for_load_state("networkidle")
-
-
 def write_csv(tmp_path, name: str, *rows: str):
     path = tmp_path / name
     path.write_text("\n".join([ALLOCATION_HEADER, *rows]) + "\n", encoding="utf-8")
@@ -182,7 +175,6 @@ def test_officer_adds_an_allocation_to_a_new_recipient_and_sees_it_proposed(
     page.get_by_label("Title").fill("Restorative Justice Hub")
     page.get_by_label("Amount").fill("£9,400")
     page.get_by_label("Recipient").fill("Restorative Solutions CIC")
-    settle(page)
     page.get_by_role("button", name="Save allocation").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Restorative Justice Hub")
@@ -216,7 +208,6 @@ def test_keyboard_user_adds_an_allocation_without_the_mouse(page, login, officer
     page.keyboard.type("£12,500.50")
     tab_until_focused(page, page.get_by_label("Recipient"))
     page.keyboard.type("Victim Support")
-    settle(page)
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Witness care co-ordinator")
