@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "Panel member", "Panel member"
     REVIEWER = "Reviewer"
     ADMINISTRATOR = "Administrator"
+    # A member of an organisation that applies for grants: outside the office, they
+    # reach their own organisation's applications and nothing of the staff's.
+    APPLICANT = "Applicant"
 
 
 # Roles that work inside the OPCC. Panel members and reviewers are outside it:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "funding",
     "commissioning",
     "decisions",
+    "grants",
     "reports",
     "dashboard",
     "devtools",

@@ -37,6 +37,9 @@ urlpatterns = [
     path("commissioning/", include("commissioning.urls")),
     path("staff/decisions/", include("decisions.urls")),
     path("decisions/", include("decisions.urls_public")),
+    path("staff/rounds/", include("grants.urls")),
+    path("apply/", include("grants.urls_apply")),
+    path("", include("grants.urls_public")),
     path("reports/", include("reports.urls")),
     path("transparency/", include("reports.urls_transparency")),
     # The public grants register and the open data, at the addresses published.
