@@ -461,6 +461,7 @@ def application_submit(*, application: Application, by) -> Application:
     if organisation.provider_id is None:
         organisation.provider = _provider_for(organisation)
         organisation.save(update_fields=["provider"])
+    application.organisation = organisation
     grant_round = application.grant_round
     subject = f"Application {application.reference} received"
     body = (
