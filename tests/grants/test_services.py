@@ -12,8 +12,11 @@ from grants import services
 from grants.models import ApplicationStatus, GrantRound, RoundStatus, canonical_sha256
 
 
-def test_a_complete_application_is_numbered_frozen_and_hashed(draft, applicant, mailoutbox):
-    submitted = services.application_submit(application=draft, by=applicant)
+def test_a_complete_application_is_numbered_frozen_and_hashed(
+    draft, applicant, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.application_submit(application=draft, by=applicant)
 
     assert submitted.status == ApplicationStatus.SUBMITTED
     assert submitted.reference == f"PCCG-{timezone.localtime(draft.grant_round.opens_at).year}-001"
