@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -11,7 +11,7 @@ from decisions.tasks import tasks_for
 from funding.permissions import can_view_position
 from funding.selectors import current_financial_year, funding_position
 from pcc_grants.pagination import page_of
-from pcc_grants.roles import user_roles
+from pcc_grants.roles import Role, user_roles
 
 
 @login_not_required
@@ -22,6 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "dashboard/landing.html", {"transparency_url": _url_or_none("transparency")}
         )
+    roles = user_roles(request.user)
+    if roles == {Role.APPLICANT}:
+        # An applicant's home is their own applications, never the staff dashboard.
+        return redirect("grants_apply:account")
     year = current_financial_year() if can_view_position(request.user) else None
     overdue, overdue_count = None, 0
     if can_view_commissioning(request.user):
@@ -32,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard/dashboard.html",
         {
-            "roles": user_roles(request.user),
+            "roles": roles,
             "position": funding_position(year=year) if year else None,
             "tasks": tasks_for(request.user),
             "overdue": list(overdue) if overdue is not None else None,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from .roles import STAFF_ROLES, Role, user_roles
 
 ANY_SIGNED_IN = frozenset(Role)
+APPLICANTS = frozenset({Role.APPLICANT})
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,9 @@ class NavItem:
 FUNDING_EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
 
 NAVIGATION = (
-    NavItem("Dashboard", "home", ANY_SIGNED_IN),
+    NavItem("Dashboard", "home", ANY_SIGNED_IN - APPLICANTS),
+    NavItem("Your applications", "grants_apply:account", APPLICANTS),
+    NavItem("Grant rounds open", "grants_public:rounds", APPLICANTS),
     NavItem("Funding streams", "funding:stream_list", STAFF_ROLES, "Funding"),
     NavItem("Allocations", "funding:allocation_list", STAFF_ROLES, "Funding"),
     NavItem(
@@ -39,6 +42,8 @@ NAVIGATION = (
         "Commissioning",
     ),
     NavItem("Contracts register", "commissioning:contracts", STAFF_ROLES, "Commissioning"),
+    NavItem("Grant rounds", "grants:rounds", STAFF_ROLES, "Grant rounds"),
+    NavItem("Requests to join organisations", "grants:join_requests", STAFF_ROLES, "Grant rounds"),
     NavItem("Decision records", "decisions:list", STAFF_ROLES),
     NavItem("Reports for the panel", "reports:index", STAFF_ROLES | {Role.PANEL_MEMBER}),
     NavItem("Decision register", "register:list", ANY_SIGNED_IN, "Published"),
