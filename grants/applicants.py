@@ -14,9 +14,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from commissioning.matching import match_key
+from decisions import clock
 from pcc_grants.models import User
 from pcc_grants.roles import STAFF_ROLES, Role, has_role
 
@@ -108,7 +108,7 @@ def applicant_verify(*, token: str) -> User:
     if applicant is None:
         raise ValidationError(LINK_BROKEN, code="broken")
     if applicant.email_verified_at is None:
-        applicant.email_verified_at = timezone.now()
+        applicant.email_verified_at = clock.now()
         applicant.save(update_fields=["email_verified_at"])
         applicant.user.is_active = True
         applicant.user.save(update_fields=["is_active"])
@@ -220,7 +220,7 @@ def join_request_answer(*, join_request: JoinRequest, by: User, accept: bool) ->
         raise ValidationError(ALREADY_ANSWERED)
     join_request.status = JoinStatus.ACCEPTED if accept else JoinStatus.REFUSED
     join_request.decided_by = by
-    join_request.decided_at = timezone.now()
+    join_request.decided_at = clock.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
     if accept:
         Membership.objects.get_or_create(

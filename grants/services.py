@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from commissioning import services as commissioning_services
 from commissioning.matching import match_key
 from commissioning.models import Provider
+from decisions import clock
 from funding.models import PlanTheme
 from pcc_grants.money import format_money, parse_money
 from pcc_grants.roles import EDITORS, has_role
@@ -265,9 +266,9 @@ def application_start(*, by, grant_round: GrantRound, organisation: Organisation
     grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
     if not organisation.memberships.filter(user=by).exists():
         raise ValidationError(f"You are not a member of {organisation}.", code="not_allowed")
-    if grant_round.status != RoundStatus.OPEN or timezone.now() >= grant_round.closes_at:
+    if grant_round.status != RoundStatus.OPEN or clock.now() >= grant_round.closes_at:
         raise ValidationError("This round is not open for applications.", code="closed")
-    if timezone.now() < grant_round.opens_at:
+    if clock.now() < grant_round.opens_at:
         raise ValidationError(f"This round opens at {_when(grant_round.opens_at)}.")
     if not grant_round.several_applications:
         existing = (
@@ -507,7 +508,7 @@ def application_screen(
     application.screening = Screening.ELIGIBLE if eligible else Screening.INELIGIBLE
     application.screening_reason = reason.strip()
     application.screened_by = by
-    application.screened_at = timezone.now()
+    application.screened_at = clock.now()
     application.save(
         update_fields=[
             "screening",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from decisions import clock
 from pcc_grants.money import format_money
 from pcc_grants.transitions import Attempt
 
@@ -134,7 +135,7 @@ def complete(application: Application, attempt: Attempt) -> None:
 
 
 def freeze(application: Application, attempt: Attempt) -> None:
-    application.submitted_at = timezone.now()
+    application.submitted_at = clock.now()
     application.submitted_by = attempt.by
     application.reference = next_reference(application.grant_round)
     application.content = application_content(application)
@@ -142,4 +143,4 @@ def freeze(application: Application, attempt: Attempt) -> None:
 
 
 def mark_withdrawn(application: Application, attempt: Attempt) -> None:
-    application.withdrawn_at = timezone.now()
+    application.withdrawn_at = clock.now()

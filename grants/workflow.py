@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from decisions import clock
 from funding.budget import stream_committed
 from pcc_grants.money import format_money
 from pcc_grants.roles import EDITORS, Role
@@ -49,7 +50,7 @@ def ready_to_open(grant_round: GrantRound, attempt: Attempt | None = None) -> st
         return "Set the opening and closing dates before opening the round."
     if grant_round.closes_at <= grant_round.opens_at:
         return "The round must close after it opens."
-    if grant_round.closes_at <= timezone.now():
+    if grant_round.closes_at <= clock.now():
         return f"The closing time ({_when(grant_round.closes_at)}) has passed."
     total = grant_round.weights_total
     if not grant_round.criteria.exists():
@@ -125,7 +126,7 @@ def before_the_close(application, attempt: Attempt) -> str | None:
     grant_round = application.grant_round
     if grant_round.status != RoundStatus.OPEN:
         return f"The round is {grant_round.get_status_display().lower()}: it takes no changes."
-    if timezone.now() >= grant_round.closes_at:
+    if clock.now() >= grant_round.closes_at:
         return f"The round closed at {_when(grant_round.closes_at)}."
     return None
 
