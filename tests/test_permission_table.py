@@ -12,12 +12,14 @@ and monitoring returns, decision records in each interesting state with an attac
 so every detail URL is asked about a real object. A URL pattern without a row fails the
 suite (add the row with the pattern); a row whose pattern is gone fails it too.
 
-Notation: each row gives nine answers, one per column, in this order
+Notation: each row gives ten answers, one per column, in this order
 
     anon  anonymous visitor              mo   Monitoring Officer
     off   Officer                        pcc  Commissioner
     cfo   Chief Finance Officer          pnl  Panel member
     ce    Chief Executive                rev  Reviewer
+                                         app  Applicant (a member of an organisation
+                                              that applies for grants: grant rounds)
                                          adm  Administrator (is_staff and is_superuser,
                                               as ``load_demo`` makes the administrator)
 
@@ -34,7 +36,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +48,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from commissioning import services as commissioning_services
 from commissioning.models import CommissioningRoute, MonitoringFrequency
@@ -53,6 +56,8 @@ from decisions import services as decision_services
 from decisions.models import Decision
 from funding import services as funding_services
 from funding.models import FundingSource, PlanTheme
+from grants import applicants as grant_applicants
+from grants import services as grant_services
 from pcc_grants.models import OrganisationSettings, User
 from pcc_grants.roles import Role
 
@@ -79,16 +84,21 @@ COLUMNS = (
     Role.COMMISSIONER,
     Role.PANEL_MEMBER,
     Role.REVIEWER,
+    Role.APPLICANT,
     Role.ADMINISTRATOR,
 )
 SHORT = dict(
-    zip(COLUMNS, ("anon", "off", "cfo", "ce", "mo", "pcc", "pnl", "rev", "adm"), strict=True)
+    zip(
+        COLUMNS,
+        ("anon", "off", "cfo", "ce", "mo", "pcc", "pnl", "rev", "app", "adm"),
+        strict=True,
+    )
 )
 CODES = {"200", "403", "404", "405", "L", "A", ">", "R"}
 
 # fmt: off
 # Every URL pattern outside the admin: the URL asked for ({names} are objects of the
-# world below), then the nine answers, or (answers, where ">" redirects to).
+# world below), then the ten answers, or (answers, where ">" redirects to).
 #
 # Staff pages (funding, commissioning, decision records in preparation) are for the
 # office's staff: Officer, CFO, Chief Executive, Monitoring Officer, Commissioner,
@@ -96,117 +106,118 @@ CODES = {"200", "403", "404", "405", "L", "A", ">", "R"}
 # funding position and the reports; the Reviewer reaches neither (DESIGN §1).
 # The public register and open data answer everyone (DESIGN §4, §7).
 TABLE = {
-    #                                                       anon off cfo ce  mo  pcc pnl rev adm
-    "/":                                                    "200 200 200 200 200 200 200 200 200",
-    "/health/":                                             "200 200 200 200 200 200 200 200 200",
-    "/accounts/login/":                                     "200 200 200 200 200 200 200 200 200",
+    #                                                       anon off cfo ce  mo  pcc pnl rev app adm
+    # an applicant's home is their own applications
+    "/":                ("200 200 200 200 200 200 200 200 >   200", "/apply/"),
+    "/health/":                                             "200 200 200 200 200 200 200 200 200 200",
+    "/accounts/login/":                                     "200 200 200 200 200 200 200 200 200 200",
     # signing out is a POST (Django 5); a GET signs nobody out
-    "/accounts/logout/":                                    "L   405 405 405 405 405 405 405 405",
-    "/accounts/password/change/":                           "L   200 200 200 200 200 200 200 200",
-    "/accounts/password/change/done/":                      "L   200 200 200 200 200 200 200 200",
+    "/accounts/logout/":                                    "L   405 405 405 405 405 405 405 405 405",
+    "/accounts/password/change/":                           "L   200 200 200 200 200 200 200 200 200",
+    "/accounts/password/change/done/":                      "L   200 200 200 200 200 200 200 200 200",
     # Two-factor authentication: each person's own (docs/accounts.md)
-    "/accounts/two-factor/":                                "L   200 200 200 200 200 200 200 200",
-    "/accounts/two-factor/authenticator/":                  "L   200 200 200 200 200 200 200 200",
+    "/accounts/two-factor/":                                "L   200 200 200 200 200 200 200 200 200",
+    "/accounts/two-factor/authenticator/":                  "L   200 200 200 200 200 200 200 200 200",
     # new recovery codes are a POST; the page after shows them once, or goes back
     "/accounts/two-factor/recovery-codes/":
-        ("L   >   >   >   >   >   >   >   >", "/accounts/two-factor/"),
-    "/accounts/two-factor/authenticator/{totp}/remove/":    "L   405 405 405 405 405 405 405 405",
+        ("L   >   >   >   >   >   >   >   >   >", "/accounts/two-factor/"),
+    "/accounts/two-factor/authenticator/{totp}/remove/":    "L   405 405 405 405 405 405 405 405 405",
     # the code page, for who has a second factor to give; the others go on
     "/accounts/login/code/":
-        ("L   >   >   >   >   >   >   >   >", "/"),
+        ("L   >   >   >   >   >   >   >   >   >", "/"),
     # an administrator's reset of someone else's second factors
-    "/accounts/two-factor/reset/{officer}/":                "A   A   A   A   A   A   A   A   200",
+    "/accounts/two-factor/reset/{officer}/":                "A   A   A   A   A   A   A   A   A   200",
     # passkey ceremonies (django-otp-webauthn): JSON, POST only. Adding a passkey asks
     # first for a session verified by any device the user has: the signers of this
     # world hold one (their used-up signing codes), so it refuses them before the method
-    "/accounts/passkeys/registration/begin/":               "L   405 405 403 403 403 405 405 405",
-    "/accounts/passkeys/registration/complete/":            "L   405 405 403 403 403 405 405 405",
-    "/accounts/passkeys/authentication/begin/":             "L   405 405 405 405 405 405 405 405",
-    "/accounts/passkeys/authentication/complete/":          "L   405 405 405 405 405 405 405 405",
-    "/accounts/passkeys/jsi18n/":                           "L   200 200 200 200 200 200 200 200",
+    "/accounts/passkeys/registration/begin/":               "L   405 405 403 403 403 405 405 405 405",
+    "/accounts/passkeys/registration/complete/":            "L   405 405 403 403 403 405 405 405 405",
+    "/accounts/passkeys/authentication/begin/":             "L   405 405 405 405 405 405 405 405 405",
+    "/accounts/passkeys/authentication/complete/":          "L   405 405 405 405 405 405 405 405 405",
+    "/accounts/passkeys/jsi18n/":                           "L   200 200 200 200 200 200 200 200 200",
     # Funding streams and allocations (docs/funding.md, "Who may do what")
-    "/funding/":                                            "L   200 200 200 200 200 403 403 200",
-    "/funding/streams/new/":                                "L   200 200 403 403 403 403 403 403",
-    "/funding/streams/{stream}/":                           "L   200 200 200 200 200 403 403 200",
-    "/funding/streams/{stream}/edit/":                      "L   200 200 403 403 403 403 403 403",
-    "/funding/allocations/":                                "L   200 200 200 200 200 403 403 200",
-    "/funding/allocations/new/":                            "L   200 200 403 403 403 403 403 403",
-    "/funding/allocations/{allocation}/":                   "L   200 200 200 200 200 403 403 200",
-    "/funding/allocations/{allocation}/edit/":              "L   200 200 403 403 403 403 403 403",
-    "/funding/allocations/{allocation}/approve/":           "L   405 405 405 405 405 405 405 405",
+    "/funding/":                                            "L   200 200 200 200 200 403 403 403 200",
+    "/funding/streams/new/":                                "L   200 200 403 403 403 403 403 403 403",
+    "/funding/streams/{stream}/":                           "L   200 200 200 200 200 403 403 403 200",
+    "/funding/streams/{stream}/edit/":                      "L   200 200 403 403 403 403 403 403 403",
+    "/funding/allocations/":                                "L   200 200 200 200 200 403 403 403 200",
+    "/funding/allocations/new/":                            "L   200 200 403 403 403 403 403 403 403",
+    "/funding/allocations/{allocation}/":                   "L   200 200 200 200 200 403 403 403 200",
+    "/funding/allocations/{allocation}/edit/":              "L   200 200 403 403 403 403 403 403 403",
+    "/funding/allocations/{allocation}/approve/":           "L   405 405 405 405 405 405 405 405 405",
     "/funding/position/":  # the current year's position
-        ("L   >   >   >   >   >   >   403 >", "/funding/position/{year}/"),
-    "/funding/position/{year}/":                            "L   200 200 200 200 200 200 403 200",
-    "/funding/position/{year}.pdf":                         "L   200 200 200 200 200 200 403 200",
-    "/funding/import/":                                     "L   200 200 403 403 403 403 403 403",
-    "/funding/import/confirm/":                             "L   405 405 405 405 405 405 405 405",
-    "/funding/import/template/allocations.xlsx":            "L   200 200 403 403 403 403 403 403",
+        ("L   >   >   >   >   >   >   403 403 >", "/funding/position/{year}/"),
+    "/funding/position/{year}/":                            "L   200 200 200 200 200 200 403 403 200",
+    "/funding/position/{year}.pdf":                         "L   200 200 200 200 200 200 403 403 200",
+    "/funding/import/":                                     "L   200 200 403 403 403 403 403 403 403",
+    "/funding/import/confirm/":                             "L   405 405 405 405 405 405 405 405 405",
+    "/funding/import/template/allocations.xlsx":            "L   200 200 403 403 403 403 403 403 403",
     # Providers, agreements, documents, monitoring returns (docs/commissioning.md)
-    "/commissioning/providers/":                            "L   200 200 200 200 200 403 403 200",
-    "/commissioning/providers/suggest/":                    "L   200 200 200 200 200 403 403 200",
-    "/commissioning/providers/new/":                        "L   200 200 403 403 403 403 403 403",
-    "/commissioning/providers/{provider}/":                 "L   200 200 200 200 200 403 403 200",
-    "/commissioning/providers/{provider}/edit/":            "L   200 200 403 403 403 403 403 403",
-    "/commissioning/agreements/":                           "L   200 200 200 200 200 403 403 200",
-    "/commissioning/agreements/new/":                       "L   200 200 403 403 403 403 403 403",
-    "/commissioning/agreements/{agreement}/":               "L   200 200 200 200 200 403 403 200",
-    "/commissioning/agreements/{agreement}/edit/":          "L   200 200 403 403 403 403 403 403",
-    "/commissioning/agreements/{agreement}/allocations/":   "L   405 405 405 405 405 405 405 405",
-    "/commissioning/agreements/{agreement}/documents/":     "L   405 405 405 405 405 405 405 405",
-    "/commissioning/documents/{document}/":                 "L   200 200 200 200 200 403 403 200",
-    "/commissioning/documents/{document}/publish/":         "L   405 405 405 405 405 405 405 405",
-    "/commissioning/returns/":                              "L   200 200 200 200 200 403 403 200",
+    "/commissioning/providers/":                            "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/providers/suggest/":                    "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/providers/new/":                        "L   200 200 403 403 403 403 403 403 403",
+    "/commissioning/providers/{provider}/":                 "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/providers/{provider}/edit/":            "L   200 200 403 403 403 403 403 403 403",
+    "/commissioning/agreements/":                           "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/agreements/new/":                       "L   200 200 403 403 403 403 403 403 403",
+    "/commissioning/agreements/{agreement}/":               "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/agreements/{agreement}/edit/":          "L   200 200 403 403 403 403 403 403 403",
+    "/commissioning/agreements/{agreement}/allocations/":   "L   405 405 405 405 405 405 405 405 405",
+    "/commissioning/agreements/{agreement}/documents/":     "L   405 405 405 405 405 405 405 405 405",
+    "/commissioning/documents/{document}/":                 "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/documents/{document}/publish/":         "L   405 405 405 405 405 405 405 405 405",
+    "/commissioning/returns/":                              "L   200 200 200 200 200 403 403 403 200",
     # a return reads for staff; recording it (POST) is for the Officer and CFO
-    "/commissioning/returns/{return}/":                     "L   200 200 200 200 200 403 403 200",
-    "/commissioning/contracts/":                            "L   200 200 200 200 200 403 403 200",
+    "/commissioning/returns/{return}/":                     "L   200 200 200 200 200 403 403 403 200",
+    "/commissioning/contracts/":                            "L   200 200 200 200 200 403 403 403 200",
     # Decision records in preparation (docs/decisions.md, "The workflow")
-    "/staff/decisions/":                                    "L   200 200 200 200 200 403 403 200",
-    "/staff/decisions/new/":                                "L   200 200 403 403 403 403 403 403",
-    "/staff/decisions/{draft}/":                            "L   200 200 200 200 200 403 403 200",
-    "/staff/decisions/{draft}/edit/":                       "L   200 200 403 403 403 403 403 403",
-    "/staff/decisions/{draft}/record.pdf":                  "L   200 200 200 200 200 403 403 200",
-    "/staff/decisions/{draft}/attachments/":                "L   405 405 405 405 405 405 405 405",
-    "/staff/decisions/attachments/{attachment}/":           "L   200 200 200 200 200 403 403 200",
-    "/staff/decisions/attachments/{attachment}/remove/":    "L   405 405 405 405 405 405 405 405",
-    "/staff/decisions/{draft}/act/submit/":                 "L   200 200 403 403 403 403 403 403",
-    "/staff/decisions/{awaiting}/paper/officer_approve/":   "L   403 403 200 200 403 403 403 403",
-    "/staff/decisions/{awaiting}/comment/financial/":       "L   405 405 405 405 405 405 405 405",
+    "/staff/decisions/":                                    "L   200 200 200 200 200 403 403 403 200",
+    "/staff/decisions/new/":                                "L   200 200 403 403 403 403 403 403 403",
+    "/staff/decisions/{draft}/":                            "L   200 200 200 200 200 403 403 403 200",
+    "/staff/decisions/{draft}/edit/":                       "L   200 200 403 403 403 403 403 403 403",
+    "/staff/decisions/{draft}/record.pdf":                  "L   200 200 200 200 200 403 403 403 200",
+    "/staff/decisions/{draft}/attachments/":                "L   405 405 405 405 405 405 405 405 405",
+    "/staff/decisions/attachments/{attachment}/":           "L   200 200 200 200 200 403 403 403 200",
+    "/staff/decisions/attachments/{attachment}/remove/":    "L   405 405 405 405 405 405 405 405 405",
+    "/staff/decisions/{draft}/act/submit/":                 "L   200 200 403 403 403 403 403 403 403",
+    "/staff/decisions/{awaiting}/paper/officer_approve/":   "L   403 403 200 200 403 403 403 403 403",
+    "/staff/decisions/{awaiting}/comment/financial/":       "L   405 405 405 405 405 405 405 405 405",
     # the preview of a publication posts the choices it shows (nothing is stored)
-    "/staff/decisions/{draft}/publication/preview.pdf":     "L   405 405 405 405 405 405 405 405",
+    "/staff/decisions/{draft}/publication/preview.pdf":     "L   405 405 405 405 405 405 405 405 405",
     # The public register (no sign-in)
-    "/decisions/":                                          "200 200 200 200 200 200 200 200 200",
+    "/decisions/":                                          "200 200 200 200 200 200 200 200 200 200",
     # anyone may check a PDF against the register (nothing uploaded is kept)
-    "/decisions/verify/":                                   "200 200 200 200 200 200 200 200 200",
+    "/decisions/verify/":                                   "200 200 200 200 200 200 200 200 200 200",
     # the forward plan: what staff flagged for the public (title, month, summary)
-    "/decisions/expected/":                                 "200 200 200 200 200 200 200 200 200",
-    "/decisions/{published_slug}/":                         "200 200 200 200 200 200 200 200 200",
-    "/decisions/{published_slug}.pdf":                      "200 200 200 200 200 200 200 200 200",
+    "/decisions/expected/":                                 "200 200 200 200 200 200 200 200 200 200",
+    "/decisions/{published_slug}/":                         "200 200 200 200 200 200 200 200 200 200",
+    "/decisions/{published_slug}.pdf":                      "200 200 200 200 200 200 200 200 200 200",
     # Reports: staff and the Panel; only the Officer and CFO write the introduction (POST)
-    "/reports/":                                            "L   200 200 200 200 200 200 403 200",
-    "/reports/commissioning/{year}/":                       "L   200 200 200 200 200 200 403 200",
-    "/reports/commissioning/{year}.pdf":                    "L   200 200 200 200 200 200 403 200",
-    "/reports/commissioning/{year}/introduction/":          "L   405 405 405 405 405 405 405 405",
-    "/reports/grants-by-theme/{year}/":                     "L   200 200 200 200 200 200 403 200",
-    "/reports/decisions/":                                  "L   200 200 200 200 200 200 403 200",
+    "/reports/":                                            "L   200 200 200 200 200 200 403 403 200",
+    "/reports/commissioning/{year}/":                       "L   200 200 200 200 200 200 403 403 200",
+    "/reports/commissioning/{year}.pdf":                    "L   200 200 200 200 200 200 403 403 200",
+    "/reports/commissioning/{year}/introduction/":          "L   405 405 405 405 405 405 405 405 405",
+    "/reports/grants-by-theme/{year}/":                     "L   200 200 200 200 200 200 403 403 200",
+    "/reports/decisions/":                                  "L   200 200 200 200 200 200 403 403 200",
     # what the transparency page still lacks: staff of the office
-    "/reports/transparency/":                               "L   200 200 200 200 200 403 403 200",
+    "/reports/transparency/":                               "L   200 200 200 200 200 403 403 403 200",
     # Open data (no sign-in)
-    "/grants/":                                             "200 200 200 200 200 200 200 200 200",
-    "/open-data/grants.json":                               "200 200 200 200 200 200 200 200 200",
-    "/open-data/grants.csv":                                "200 200 200 200 200 200 200 200 200",
-    "/open-data/decisions.json":                            "200 200 200 200 200 200 200 200 200",
-    "/open-data/contracts.csv":                             "200 200 200 200 200 200 200 200 200",
+    "/grants/":                                             "200 200 200 200 200 200 200 200 200 200",
+    "/open-data/grants.json":                               "200 200 200 200 200 200 200 200 200 200",
+    "/open-data/grants.csv":                                "200 200 200 200 200 200 200 200 200 200",
+    "/open-data/decisions.json":                            "200 200 200 200 200 200 200 200 200 200",
+    "/open-data/contracts.csv":                             "200 200 200 200 200 200 200 200 200 200",
     # The transparency page (the Specified Information Order; no sign-in)
-    "/transparency/":                                       "200 200 200 200 200 200 200 200 200",
+    "/transparency/":                                       "200 200 200 200 200 200 200 200 200 200",
     "/transparency/crime-and-disorder-reduction-grants.csv":
-                                                            "200 200 200 200 200 200 200 200 200",
-    "/transparency/contracts-over-10000.csv":               "200 200 200 200 200 200 200 200 200",
-    "/transparency/contracts-10000-or-less.csv":            "200 200 200 200 200 200 200 200 200",
+                                                            "200 200 200 200 200 200 200 200 200 200",
+    "/transparency/contracts-over-10000.csv":               "200 200 200 200 200 200 200 200 200 200",
+    "/transparency/contracts-10000-or-less.csv":            "200 200 200 200 200 200 200 200 200 200",
     "/transparency/significant-public-interest-decisions.csv":
-                                                            "200 200 200 200 200 200 200 200 200",
+                                                            "200 200 200 200 200 200 200 200 200 200",
     # a contract's copy, once published
     "/transparency/contracts/documents/{published_document}/":
-                                                            "200 200 200 200 200 200 200 200 200",
+                                                            "200 200 200 200 200 200 200 200 200 200",
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its
@@ -219,96 +230,98 @@ TABLE = {
 READ_ONLY_MODELS = (
     "funding_financialyear|funding_fundingstream|funding_allocation|commissioning_provider|"
     "commissioning_agreement|commissioning_agreementdocument|commissioning_monitoringreturn|"
-    "decisions_decision|decisions_signoff|decisions_decisionevent|accounts_securityevent"
+    "decisions_decision|decisions_signoff|decisions_decisionevent|accounts_securityevent|"
+    "grants_grantround|grants_roundevent|grants_organisation|grants_membership|"
+    "grants_joinrequest|grants_application|grants_applicationdocument"
 )
 ADMIN_RULES = [
-    #  rule: a regular expression matching whole names      anon off cfo ce  mo  pcc pnl rev adm
+    #  rule: a regular expression matching whole names      anon off cfo ce  mo  pcc pnl rev app adm
     # The admin site's own pages
     (r"admin:login",  # the sign-in form; the administrator goes on to the index
-        ("200 200 200 200 200 200 200 200 >", "/admin/")),
+        ("200 200 200 200 200 200 200 200 200 >", "/admin/")),
     (r"admin:logout",  # GET never signs out; who cannot enter is sent to the index
-        ("A   >   >   >   >   >   >   >   405", "/admin/")),
-    (r"admin:index",                                        "A   A   A   A   A   A   A   A   200"),
-    (r"admin:password_change(_done)?",                      "A   A   A   A   A   A   A   A   200"),
-    (r"admin:jsi18n",                                       "A   A   A   A   A   A   A   A   200"),
-    (r"admin:app_list",                                     "A   A   A   A   A   A   A   A   200"),
+        ("A   >   >   >   >   >   >   >   >   405", "/admin/")),
+    (r"admin:index",                                        "A   A   A   A   A   A   A   A   A   200"),
+    (r"admin:password_change(_done)?",                      "A   A   A   A   A   A   A   A   A   200"),
+    (r"admin:jsi18n",                                       "A   A   A   A   A   A   A   A   A   200"),
+    (r"admin:app_list",                                     "A   A   A   A   A   A   A   A   A   200"),
     # autocomplete refuses a request that does not name the field it completes
-    (r"admin:autocomplete",                                 "A   A   A   A   A   A   A   A   403"),
+    (r"admin:autocomplete",                                 "A   A   A   A   A   A   A   A   A   403"),
     (r"admin:view_on_site",  # a decision: to its staff page
-        ("A   A   A   A   A   A   A   A   >", "http://testserver/staff/decisions/{published}/")),
-    (r"admin:.*catch_all_view",                             "A   A   A   A   A   A   A   A   404"),
+        ("A   A   A   A   A   A   A   A   A   >", "http://testserver/staff/decisions/{published}/")),
+    (r"admin:.*catch_all_view",                             "A   A   A   A   A   A   A   A   A   404"),
     # Model pages
     (r"admin:django\.views\.generic\.base\.RedirectView",  # <id>/ goes to <id>/change/
-        ("L   A   A   A   A   A   A   A   >", "{url}change/")),
-    (r"admin:auth_user_password_change",                    "L   A   A   A   A   A   A   A   200"),
-    (r"admin:\w+_changelist",                               "L   A   A   A   A   A   A   A   200"),
-    (r"admin:\w+_simple_history",                           "L   A   A   A   A   A   A   A   200"),
-    (r"admin:\w+_history",                                  "L   A   A   A   A   A   A   A   200"),
-    (r"admin:\w+_change",                                   "L   A   A   A   A   A   A   A   200"),
+        ("L   A   A   A   A   A   A   A   A   >", "{url}change/")),
+    (r"admin:auth_user_password_change",                    "L   A   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_changelist",                               "L   A   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_simple_history",                           "L   A   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_history",                                  "L   A   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_change",                                   "L   A   A   A   A   A   A   A   A   200"),
     # records that change only through services: no add, no delete
-    (rf"admin:({READ_ONLY_MODELS})_(add|delete)",           "L   A   A   A   A   A   A   A   403"),
+    (rf"admin:({READ_ONLY_MODELS})_(add|delete)",           "L   A   A   A   A   A   A   A   A   403"),
     # one settings record: never a second, never deleted
-    (r"admin:pcc_grants_organisationsettings_(add|delete)", "L   A   A   A   A   A   A   A   403"),
+    (r"admin:pcc_grants_organisationsettings_(add|delete)", "L   A   A   A   A   A   A   A   A   403"),
     # a reference number once given is never taken back
-    (r"admin:decisions_referencecounter_delete",            "L   A   A   A   A   A   A   A   403"),
+    (r"admin:decisions_referencecounter_delete",            "L   A   A   A   A   A   A   A   A   403"),
     # sign-in throttling (django-axes): attempts are recorded, never typed in
-    (r"admin:axes_\w+_add",                                 "L   A   A   A   A   A   A   A   403"),
+    (r"admin:axes_\w+_add",                                 "L   A   A   A   A   A   A   A   A   403"),
     # users, groups, funding sources, plan themes, reference counters, sign-in records
-    (r"admin:\w+_(add|delete)",                             "L   A   A   A   A   A   A   A   200"),
+    (r"admin:\w+_(add|delete)",                             "L   A   A   A   A   A   A   A   A   200"),
 ]
 
 # State-dependent answers: the same patterns asked about other objects or states.
 STATE_ROWS = [
-    # URL asked for                                         anon off cfo ce  mo  pcc pnl rev adm
+    # URL asked for                                         anon off cfo ce  mo  pcc pnl rev app adm
     # A published record's staff page is still staff-only: the Panel reads /decisions/<slug>/
-    ("/staff/decisions/{published}/",                       "L   200 200 200 200 200 403 403 200"),
+    ("/staff/decisions/{published}/",                       "L   200 200 200 200 200 403 403 403 200"),
     # No such record: 404 for staff; the Panel and Reviewer learn nothing either way
-    ("/staff/decisions/{missing}/",                         "L   404 404 404 404 404 403 403 404"),
-    ("/commissioning/documents/{missing}/",                 "L   404 404 404 404 404 403 403 404"),
+    ("/staff/decisions/{missing}/",                         "L   404 404 404 404 404 403 403 403 404"),
+    ("/commissioning/documents/{missing}/",                 "L   404 404 404 404 404 403 403 403 404"),
     # a document not published is nobody's to read there, staff included
-    ("/transparency/contracts/documents/{document}/",       "404 404 404 404 404 404 404 404 404"),
+    ("/transparency/contracts/documents/{document}/",       "404 404 404 404 404 404 404 404 404 404"),
     # Content is frozen from submission on
-    ("/staff/decisions/{awaiting}/edit/",                   "L   403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/edit/",                   "L   403 403 403 403 403 403 403 403 403"),
     # Each step only from its states, only by its roles
-    ("/staff/decisions/{awaiting}/act/submit/",             "L   403 403 403 403 403 403 403 403"),
-    ("/staff/decisions/{awaiting}/act/officer_approve/",    "L   403 200 200 403 403 403 403 403"),
-    ("/staff/decisions/{awaiting}/act/return/",             "L   403 200 200 403 200 403 403 403"),
-    ("/staff/decisions/{awaiting_decision}/act/approve/",   "L   403 403 403 403 200 403 403 403"),
-    ("/staff/decisions/{awaiting_decision}/act/reject/",    "L   403 403 403 403 200 403 403 403"),
-    ("/staff/decisions/{awaiting_decision}/act/return/",    "L   403 200 200 403 200 403 403 403"),
+    ("/staff/decisions/{awaiting}/act/submit/",             "L   403 403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/act/officer_approve/",    "L   403 200 200 403 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/act/return/",             "L   403 200 200 403 200 403 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/act/approve/",   "L   403 403 403 403 200 403 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/act/reject/",    "L   403 403 403 403 200 403 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/act/return/",    "L   403 200 200 403 200 403 403 403 403"),
     # Separation of duties: the author of a record (here the CFO) cannot approve it
     ("/staff/decisions/{cfo_authored}/act/officer_approve/",
-                                                            "L   403 403 200 403 403 403 403 403"),
+                                                            "L   403 403 200 403 403 403 403 403 403"),
     # A paper signature is recorded by the roles allowed to record one, for any signed
     # step the record awaits; the signer, chosen on the form, is checked when it is sent
-    ("/staff/decisions/{awaiting_decision}/paper/approve/", "L   403 403 200 200 403 403 403 403"),
+    ("/staff/decisions/{awaiting_decision}/paper/approve/", "L   403 403 200 200 403 403 403 403 403"),
     ("/staff/decisions/{cfo_authored}/paper/officer_approve/",
-                                                            "L   403 403 200 200 403 403 403 403"),
+                                                            "L   403 403 200 200 403 403 403 403 403"),
     ("/staff/decisions/{published}/act/decide_publication/",
-                                                            "L   403 403 403 403 403 403 403 403"),
-    ("/staff/decisions/{draft}/act/no-such-step/",          "L   404 404 404 404 404 403 403 404"),
+                                                            "L   403 403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{draft}/act/no-such-step/",          "L   404 404 404 404 404 403 403 403 404"),
     # A Panel member or Reviewer cannot tell which record numbers exist.
-    ("/staff/decisions/{missing}/act/submit/",              "L   404 404 404 404 404 403 403 404"),
-    ("/staff/decisions/{missing}/paper/approve/",           "L   403 403 404 404 403 403 403 403"),
+    ("/staff/decisions/{missing}/act/submit/",              "L   404 404 404 404 404 403 403 403 404"),
+    ("/staff/decisions/{missing}/paper/approve/",           "L   403 403 404 404 403 403 403 403 403"),
     # Paper signatures: only signed steps, only while the record awaits them
-    ("/staff/decisions/{draft}/paper/officer_approve/",     "L   403 403 403 403 403 403 403 403"),
-    ("/staff/decisions/{awaiting}/paper/submit/",           "L   403 403 404 404 403 403 403 403"),
+    ("/staff/decisions/{draft}/paper/officer_approve/",     "L   403 403 403 403 403 403 403 403 403"),
+    ("/staff/decisions/{awaiting}/paper/submit/",           "L   403 403 404 404 403 403 403 403 403"),
     # A closed year refuses every change
-    ("/funding/streams/{closed_stream}/edit/",              "L   403 403 403 403 403 403 403 403"),
-    ("/funding/allocations/{closed_allocation}/edit/",      "L   403 403 403 403 403 403 403 403"),
+    ("/funding/streams/{closed_stream}/edit/",              "L   403 403 403 403 403 403 403 403 403"),
+    ("/funding/allocations/{closed_allocation}/edit/",      "L   403 403 403 403 403 403 403 403 403"),
     # An allocation a signed record approved reads as before, and is never edited
-    ("/funding/allocations/{frozen_allocation}/",           "L   200 200 200 200 200 403 403 200"),
-    ("/funding/allocations/{frozen_allocation}/edit/",      "L   403 403 403 403 403 403 403 403"),
+    ("/funding/allocations/{frozen_allocation}/",           "L   200 200 200 200 200 403 403 403 200"),
+    ("/funding/allocations/{frozen_allocation}/edit/",      "L   403 403 403 403 403 403 403 403 403"),
     # No such year
-    ("/funding/position/1999-00/",                          "L   404 404 404 404 404 404 403 404"),
-    ("/reports/commissioning/1999-00/",                     "L   404 404 404 404 404 404 403 404"),
+    ("/funding/position/1999-00/",                          "L   404 404 404 404 404 404 403 403 404"),
+    ("/reports/commissioning/1999-00/",                     "L   404 404 404 404 404 404 403 403 404"),
     # The public register shows published records only
-    ("/decisions/{awaiting_slug}/",                         "404 404 404 404 404 404 404 404 404"),
-    ("/decisions/{awaiting_slug}.pdf",                      "404 404 404 404 404 404 404 404 404"),
-    ("/decisions/no-such-record/",                          "404 404 404 404 404 404 404 404 404"),
+    ("/decisions/{awaiting_slug}/",                         "404 404 404 404 404 404 404 404 404 404"),
+    ("/decisions/{awaiting_slug}.pdf",                      "404 404 404 404 404 404 404 404 404 404"),
+    ("/decisions/no-such-record/",                          "404 404 404 404 404 404 404 404 404 404"),
     # ... and a record the Monitoring Officer decided not to publish has no page of its own
-    ("/decisions/{withheld_slug}/",                         "404 404 404 404 404 404 404 404 404"),
-    ("/decisions/{withheld_slug}.pdf",                      "404 404 404 404 404 404 404 404 404"),
+    ("/decisions/{withheld_slug}/",                         "404 404 404 404 404 404 404 404 404 404"),
+    ("/decisions/{withheld_slug}.pdf",                      "404 404 404 404 404 404 404 404 404 404"),
 ]
 
 # Actions, POSTed: each in a savepoint of its own, so what one does is undone before
@@ -318,27 +331,27 @@ STATE_ROWS = [
 ALLOCATION_PAGE = "/funding/allocations/{allocation}/"
 FROZEN_PAGE = "/funding/allocations/{frozen_allocation}/"
 POST_ROWS = [
-    # URL posted to, what is posted (POSTED below), then the nine answers
-    #                                                       anon off cfo ce  mo  pcc pnl rev adm
+    # URL posted to, what is posted (POSTED below), then the ten answers
+    #                                                       anon off cfo ce  mo  pcc pnl rev app adm
     ("/funding/allocations/{allocation}/approve/", "",  # £1,000, proposed
-        ("L   403 >   403 403 403 403 403 403", ALLOCATION_PAGE)),
+        ("L   403 >   403 403 403 403 403 403 403", ALLOCATION_PAGE)),
     ("/funding/allocations/{large_allocation}/approve/", "",  # £9,400: over the limit
-                                                            "L   403 403 403 403 403 403 403 403"),
+                                                            "L   403 403 403 403 403 403 403 403 403"),
     ("/funding/allocations/{allocation}/withdraw/", "",
-        ("L   >   >   403 403 403 403 403 403", ALLOCATION_PAGE)),
+        ("L   >   >   403 403 403 403 403 403 403", ALLOCATION_PAGE)),
     # Approved by a signed record: marked contracted by editors (the signed agreement),
     # never approved again, edited or withdrawn (a change is a new record, a variation)
     ("/funding/allocations/{frozen_allocation}/approve/", "",
-                                                            "L   403 403 403 403 403 403 403 403"),
+                                                            "L   403 403 403 403 403 403 403 403 403"),
     ("/funding/allocations/{frozen_allocation}/contract/", "",
-        ("L   >   >   403 403 403 403 403 403", FROZEN_PAGE)),
+        ("L   >   >   403 403 403 403 403 403 403", FROZEN_PAGE)),
     ("/funding/allocations/{frozen_allocation}/withdraw/", "",
-                                                            "L   403 403 403 403 403 403 403 403"),
+                                                            "L   403 403 403 403 403 403 403 403 403"),
     ("/funding/allocations/{frozen_allocation}/edit/", "allocation",
-                                                            "L   403 403 403 403 403 403 403 403"),
+                                                            "L   403 403 403 403 403 403 403 403 403"),
     # An import's approved row: only from someone who may approve it directly
-    ("/funding/import/", "import approved £1,000",          "L   R   200 403 403 403 403 403 403"),
-    ("/funding/import/", "import approved £9,400",          "L   R   R   403 403 403 403 403 403"),
+    ("/funding/import/", "import approved £1,000",          "L   R   200 403 403 403 403 403 403 403"),
+    ("/funding/import/", "import approved £9,400",          "L   R   R   403 403 403 403 403 403 403"),
 ]
 # fmt: on
 
@@ -457,6 +470,74 @@ def _advance(decision: Decision, steps) -> Decision:
     return decision
 
 
+def _grant_rounds(officer, applicant, stream) -> dict:
+    """An open round to which the applicant's organisation has a draft and a submitted
+    application (with a document), a round still in draft, and a request to join."""
+    now = timezone.now()
+    parts = {
+        "criteria": [{"name": "Need", "weight_percent": Decimal("100")}],
+        "eligibility": [{"text": "We are a not-for-profit organisation.", "kind": "confirm"}],
+        "questions": [{"text": "What will the project do?", "word_limit": 100}],
+        "documents": [{"name": "Latest accounts"}],
+    }
+    limits = {"budget": Decimal("500"), "maximum_award": Decimal("400")}
+    grant_round = grant_services.round_create(
+        by=officer,
+        funding_stream=stream,
+        name="Community Grant",
+        guidance="Projects that make the county safer.",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=14),
+        several_applications=True,
+        **limits,
+        **parts,
+    )
+    grant_round = grant_services.round_transition(
+        grant_round=grant_round, by=officer, action="open"
+    )
+    draft_round = grant_services.round_create(
+        by=officer, funding_stream=stream, name="Next year's grant", **limits
+    )
+    organisation = grant_applicants.organisation_create(
+        by=applicant, name="Living Without Abuse", charity_number="1155789"
+    )
+    start = {"by": applicant, "grant_round": grant_round, "organisation": organisation}
+    draft = grant_services.application_start(**start)
+    submitted = grant_services.application_start(**start)
+    grant_services.application_save(
+        application=submitted,
+        by=applicant,
+        title="Helpline",
+        amount_requested=Decimal("400"),
+        project_start=date(2016, 4, 1),
+        project_end=date(2017, 3, 31),
+        eligibility={grant_round.eligibility_questions.get().pk: "confirmed"},
+        responses={grant_round.questions.get().pk: "A helpline for victims."},
+        lines=[("Phones", Decimal("400"))],
+    )
+    document = grant_services.application_document_add(
+        application=submitted,
+        by=applicant,
+        required_document=grant_round.required_documents.get(),
+        upload=SimpleUploadedFile("accounts.pdf", PDF),
+    )
+    submitted = grant_services.application_submit(application=submitted, by=applicant)
+    joiner = UserFactory(username="joiner", roles=[Role.APPLICANT])
+    join_request = grant_applicants.join_request_create(by=joiner, organisation=organisation)
+    return {
+        "round": grant_round.pk,
+        "round_slug": grant_round.slug,
+        "draft_round": draft_round.pk,
+        "draft_round_slug": draft_round.slug,
+        "organisation": organisation.pk,
+        "application": draft.pk,
+        "submitted_application": submitted.pk,
+        "application_document": document.pk,
+        "join_request": join_request.pk,
+        "verification": grant_applicants.verification_token(joiner),
+    }
+
+
 def _build_world() -> World:
     world = World()
     ids = world.ids
@@ -557,6 +638,8 @@ def _build_world() -> World:
         ],
     )
     assert (published.status, withheld.status) == ("published", "not_published")
+
+    ids.update(_grant_rounds(officer, users[Role.APPLICANT], stream))
     frozen_allocation.refresh_from_db()
     assert frozen_allocation.status == "approved"
 
@@ -812,7 +895,7 @@ def test_the_table_has_no_stale_rows():
     assert problems == [], "\n".join(problems)
 
 
-def test_the_table_has_a_column_for_every_role_and_nine_valid_answers_per_row():
+def test_the_table_has_a_column_for_every_role_and_a_valid_answer_in_each():
     assert set(COLUMNS[1:]) == set(Role) and len(COLUMNS) == len(Role) + 1
     values = [*TABLE.values(), *(value for _, value in ADMIN_RULES)]
     values += [value for _, value in STATE_ROWS]
