@@ -36,6 +36,12 @@ PUBLIC_VIEWS = {
     "transparency_contracts_under_csv",
     "transparency_decisions_csv",
     "transparency_contract_document",
+    # grant rounds open and to come, and the way in for applicants
+    "grants_public:rounds",
+    "grants_public:round",
+    "grants_public:register",
+    "grants_public:register_sent",
+    "grants_public:verify",
 }
 
 

@@ -36,7 +36,11 @@ def test_a_visitor_finds_the_register_grants_open_data_and_the_pdf_check(client,
     html = client.get("/").content.decode()
     assert f"<h1>{organisation.name}</h1>" in html
     # The site publishes a transparency page (reports/urls_transparency.py).
-    assert links(html) == {**LINKS, "What the office publishes": "/transparency/"}
+    assert links(html) == {
+        **LINKS,
+        "What the office publishes": "/transparency/",
+        "Apply for a grant": "/rounds/",  # grants/urls_public.py
+    }
     assert "Open grant rounds" not in html  # none exist yet: no empty section
 
 
