@@ -10,6 +10,7 @@ from commissioning.selectors import overdue_returns
 from decisions.tasks import tasks_for
 from funding.permissions import can_view_position
 from funding.selectors import current_financial_year, funding_position
+from grants.selectors_public import moment_words, rounds_open
 from pcc_grants.pagination import page_of
 from pcc_grants.roles import Role, user_roles
 
@@ -20,7 +21,19 @@ def home(request: HttpRequest) -> HttpResponse:
     """The staff dashboard for a signed-in user; the body's public home page otherwise."""
     if not request.user.is_authenticated:
         return render(
-            request, "dashboard/landing.html", {"transparency_url": _url_or_none("transparency")}
+            request,
+            "dashboard/landing.html",
+            {
+                "transparency_url": _url_or_none("transparency"),
+                "open_rounds": [
+                    {
+                        "name": grant_round.name,
+                        "url": grant_round.get_public_url(),
+                        "closes": moment_words(grant_round.closes_at),
+                    }
+                    for grant_round in rounds_open()
+                ],
+            },
         )
     roles = user_roles(request.user)
     if roles == {Role.APPLICANT}:

@@ -26,7 +26,7 @@ VERIFY_SALT = "grants.applicant.verify"
 VERIFY_DAYS = 3
 EMAIL_TAKEN = "An account with this e-mail address exists already: sign in, or reset its password."
 LINK_BROKEN = "This link is not one we sent, or it has been changed."
-LINK_EXPIRED = f"This link is more than {VERIFY_DAYS} days old: register again for a new one."
+LINK_EXPIRED = f"This link is more than {VERIFY_DAYS} days old: ask for a new one."
 ALREADY_MEMBER = "You are already a member of {organisation}."
 ALREADY_ASKED = "You have already asked to join {organisation}; a member will answer."
 MEMBERS_OR_STAFF = "Only a member of {organisation} or the office's staff can answer this."
@@ -74,6 +74,11 @@ def applicant_register(*, email: str, full_name: str, password: str) -> User:
         raise ValidationError({"email": EMAIL_TAKEN}) from error
     user.groups.add(Group.objects.get(name=Role.APPLICANT))
     Applicant.objects.create(user=user)
+    _send_link(user)
+    return user
+
+
+def _send_link(user: User) -> None:
     url = _verification_url(user)
     transaction.on_commit(
         lambda: send_mail(
@@ -81,13 +86,31 @@ def applicant_register(*, email: str, full_name: str, password: str) -> User:
             f"Hello {user.first_name},\n\nTo finish registering, open this link within "
             f"{VERIFY_DAYS} days:\n{url}\n\nIf you did not register, ignore this message.\n",
             None,
-            [email],
+            [user.email],
         )
     )
-    return user
 
 
 applicant_register.alters_data = True
+
+
+@transaction.atomic
+def applicant_send_link_again(*, email: str) -> bool:
+    """E-mail a new link to an applicant who has not confirmed their address yet.
+    Nothing else changes (not the password), and whoever asks is told the same
+    whether or not the address is registered: True only says a link was sent."""
+    applicant = (
+        Applicant.objects.select_related("user")
+        .filter(user__email__iexact=_normal_email(email), email_verified_at__isnull=True)
+        .first()
+    )
+    if applicant is None:
+        return False
+    _send_link(applicant.user)
+    return True
+
+
+applicant_send_link_again.alters_data = True
 
 
 @transaction.atomic

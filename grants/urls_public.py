@@ -13,4 +13,5 @@ urlpatterns = [
     path("apply/register/", views_account.register, name="register"),
     path("apply/register/sent/", views_account.register_sent, name="register_sent"),
     path("apply/verify/<str:token>/", views_account.verify, name="verify"),
+    path("apply/verify/", views_account.send_link_again, name="send_link_again"),
 ]

@@ -18,7 +18,13 @@ from pcc_grants.roles import Role
 
 from . import applicants
 from . import selectors_public as selectors
-from .forms_account import JoinForm, OrganisationForm, OrganisationSearchForm, RegisterForm
+from .forms_account import (
+    JoinForm,
+    OrganisationForm,
+    OrganisationSearchForm,
+    RegisterForm,
+    SendLinkAgainForm,
+)
 from .models import JoinRequest, Organisation, Screening
 
 # The verification link signs the person in with the password backend; the throttle
@@ -69,6 +75,18 @@ def register_sent(request: HttpRequest) -> HttpResponse:
         "grants/account/register_sent.html",
         {"email": request.session.get(REGISTERED_EMAIL, ""), "days": applicants.VERIFY_DAYS},
     )
+
+
+@login_not_required
+def send_link_again(request: HttpRequest) -> HttpResponse:
+    """A new link for someone whose link expired or went astray. The answer is the
+    same whether or not the address is registered, so nobody learns who has."""
+    form = SendLinkAgainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        applicants.applicant_send_link_again(email=form.cleaned_data["email"])
+        request.session[REGISTERED_EMAIL] = form.cleaned_data["email"].strip().lower()
+        return redirect("grants_public:register_sent")
+    return render(request, "grants/account/send_link_again.html", {"form": form})
 
 
 @login_not_required

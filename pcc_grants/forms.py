@@ -204,6 +204,11 @@ class SignInForm(AuthenticationForm):
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
 
+    def clean_username(self) -> str:
+        # Applicants sign in with their e-mail address, kept in lower case.
+        username = self.cleaned_data["username"]
+        return username.strip().lower() if "@" in username else username
+
 
 def code_field(label: str, *, help_text: str = "", required: bool = True) -> forms.CharField:
     """A box for a one-time code (an authenticator app's, or a recovery code): the

@@ -42,6 +42,7 @@ PUBLIC_VIEWS = {
     "grants_public:register",
     "grants_public:register_sent",
     "grants_public:verify",
+    "grants_public:send_link_again",
 }
 
 

@@ -2,11 +2,13 @@
 description and icon every public page carries."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
-from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.utils import timezone
+
+from pcc_grants.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +60,36 @@ def test_the_transparency_page_is_linked_once_the_site_has_one(client, organisat
     assert '<h2 id="transparency-heading" class="h4">Transparency</h2>' in html
 
 
-def test_open_grant_rounds_are_listed_when_there_are_any(organisation):
-    request = RequestFactory().get("/")
-    request.user = type("Anonymous", (), {"is_authenticated": False})()
-    rounds = [
-        {
-            "name": "Community Safety Small Grants 2027/28",
-            "url": "/grants/rounds/community-safety-2027/",
-            "closes_at": datetime(2027, 5, 31, 17, 0),
-        }
-    ]
-    html = render_to_string("dashboard/landing.html", {"open_rounds": rounds}, request=request)
+def test_open_grant_rounds_are_listed_when_there_are_any(organisation, client, make_user):
+    from grants import services as grant_services
+    from tests.factories import FundingStreamFactory
+    from tests.grants.conftest import round_parts
+
+    officer = make_user(Role.OFFICER)
+    closes = timezone.make_aware(datetime(2027, 5, 31, 17, 0))
+    fields = {
+        "funding_stream": FundingStreamFactory(),
+        "budget": Decimal("20000"),
+        "maximum_award": Decimal("5000"),
+        "guidance": "Projects that make the county safer.",
+        "opens_at": timezone.now() - timedelta(days=1),
+        "closes_at": closes,
+        **round_parts(),
+    }
+    grant_round = grant_services.round_create(
+        by=officer, name="Community Safety Small Grants 2027/28", **fields
+    )
+    grant_services.round_transition(grant_round=grant_round, by=officer, action="open")
+    grant_services.round_create(by=officer, name="A round still in draft", **fields)
+
+    html = client.get("/").content.decode()
+
     assert '<h3 id="rounds-heading" class="h5">Open grant rounds</h3>' in html
     assert links(html)["Community Safety Small Grants 2027/28"] == (
-        "/grants/rounds/community-safety-2027/"
+        "/rounds/community-safety-small-grants-202728/"
     )
-    assert "closes 31 May 2027, 17:00." in html
+    assert "closes 5pm, Monday 31 May 2027." in html
+    assert "A round still in draft" not in html
 
 
 @pytest.mark.parametrize(

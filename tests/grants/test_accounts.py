@@ -7,6 +7,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -369,3 +370,34 @@ def test_the_account_page_reads_as_many_queries_for_20_applications_as_for_2(
     page = client.get(reverse("grants_apply:account")).content.decode()
     assert page.count(">Draft</a>") == 20
     assert with_twenty == with_two
+
+
+def test_someone_whose_link_expired_gets_a_new_one_and_nothing_else_changes(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = applicants.applicant_register(
+            email="late@example.org", full_name="Lee Late", password="correct horse battery staple"
+        )
+    password = user.password
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/apply/verify/", {"email": "Late@Example.org"})
+        client.post("/apply/verify/", {"email": "nobody@example.org"})
+
+    assert response.headers["Location"] == "/apply/register/sent/"
+    assert [m.to for m in mailoutbox] == [["late@example.org"]]
+    link = re.search(r"http://\S+/apply/verify/\S+/", mailoutbox[0].body)[0]
+    client.get(link.replace(settings.SITE_URL, ""))
+    user.refresh_from_db()
+    assert user.is_active and user.password == password
+
+
+def test_an_applicant_signs_in_with_their_address_however_it_is_capitalised(client, applicant):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "Ann@LivingWithoutAbuse.example", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(applicant.pk)
