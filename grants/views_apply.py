@@ -94,7 +94,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     _ensure_applicant(request)
     published = GrantRound.objects.exclude(status=RoundStatus.DRAFT)
     grant_round = get_object_or_404(published, slug=slug)
-    form = StartForm(request.POST or None, user=request.user)
+    form = StartForm(request.POST if request.method == "POST" else None, user=request.user)
     organisations = list(form.fields["organisation"].queryset)
     if len(organisations) == 1 and not form.is_bound:
         form.initial["organisation"] = organisations[0].pk

@@ -17,6 +17,13 @@ from tests.grants.conftest import PDF, make_applicant
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings, tmp_path):
+    """Uploads go to a folder of the test's own; passwords hash quickly."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def section_url(application, slug: str) -> str:
     return reverse("grants_apply:section", args=[application.pk, slug])
 
@@ -63,6 +70,24 @@ def test_start_offers_the_applicants_organisation_and_opens_the_new_draft(
     assert response["Location"] == application.get_absolute_url()
     assert application.organisation == applicant_organisation
     assert application.status == ApplicationStatus.DRAFT
+
+
+def test_a_closed_round_says_so_and_offers_no_start(
+    signed_in, open_round, officer, applicant_organisation
+):
+    from grants import services
+
+    services.round_transition(grant_round=open_round, by=officer, action="close")
+    url = reverse("grants_apply:start", args=[open_round.slug])
+
+    page = signed_in.get(url)
+    assert "PCC Community Grant 2026/27 is closed: it is not taking applications." in (
+        page_text(page)
+    )
+    assert 'name="organisation"' not in page.content.decode()
+    response = signed_in.post(url, {"organisation": applicant_organisation.pk})
+    assert not Application.objects.exists()
+    assert "This round is not open for applications." in page_text(response)
 
 
 def test_an_applicant_without_an_organisation_is_sent_to_add_one_and_back(client, open_round):
@@ -287,6 +312,28 @@ def test_a_document_is_uploaded_shown_downloaded_and_removed(signed_in, started)
 
     signed_in.post(reverse("grants_apply:document_remove", args=[started.pk, stored.pk]))
     assert not started.documents.exists()
+
+
+def test_a_second_file_for_a_document_replaces_the_first_and_its_stored_copy(
+    signed_in, started, django_capture_on_commit_callbacks
+):
+    accounts = started.grant_round.required_documents.get(name="Latest accounts")
+    field = f"document_{accounts.pk}-file"
+    url = section_url(started, "documents")
+    signed_in.post(
+        url, {"required_document": accounts.pk, field: SimpleUploadedFile("a.pdf", PDF)}
+    )
+    first = started.documents.get()
+    storage, first_name = first.file.storage, first.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(
+            url, {"required_document": accounts.pk, field: SimpleUploadedFile("b.pdf", PDF)}
+        )
+
+    assert list(started.documents.values_list("original_name", flat=True)) == ["b.pdf"]
+    assert not storage.exists(first_name)
+    assert storage.exists(started.documents.get().file.name)
 
 
 def test_a_file_that_is_not_what_its_name_says_is_refused_by_its_document(signed_in, started):
