@@ -60,6 +60,7 @@ class EligibilityForm(forms.Form):
                     choices=Answer.choices,
                     widget=forms.RadioSelect,
                     required=False,
+                    error_messages={"invalid_choice": f"“{question.text}”: answer yes or no."},
                 )
 
     @staticmethod
@@ -241,15 +242,15 @@ CostLineFormSet = bounded_formset_factory(
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label="Choose a file", help_text=UPLOAD_HELP)
+    file = forms.FileField(label="File", help_text=UPLOAD_HELP)
 
     def __init__(self, *args, required_document, **kwargs):
         kwargs.setdefault("prefix", f"document_{required_document.pk}")
         super().__init__(*args, **kwargs)
         self.required_document = required_document
-        self.fields["file"].label = f"Upload “{required_document.name}”"
+        self.fields["file"].label = required_document.name
         self.fields["file"].error_messages["required"] = (
-            f"Choose a file for “{required_document.name}”."
+            f"“{required_document.name}”: choose a file to upload."
         )
         if required_document.help_text:
             self.fields["file"].help_text = f"{required_document.help_text} {UPLOAD_HELP}"

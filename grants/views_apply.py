@@ -60,9 +60,14 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
+def _named(label: str, message: str) -> str:
+    """The message, saying which field it is about if it does not already."""
+    return message if label in message else f"“{label}”: {message}"
+
+
 def _error_list(*forms) -> list[tuple[str, str]]:
-    """Every error of the forms (or formsets), each with the id of its field, for the
-    error summary at the top of the page."""
+    """Every error of the forms (or formsets), each naming its field and with the id
+    of it, for the error summary at the top of the page."""
     found = []
     for form in forms:
         if hasattr(form, "forms"):  # a formset
@@ -72,7 +77,10 @@ def _error_list(*forms) -> list[tuple[str, str]]:
         found += [("", message) for message in form.non_field_errors()]
         for field in form:
             suffix = "_0" if field.widget_type == "radioselect" else ""
-            found += [(f"{field.auto_id}{suffix}", message) for message in field.errors]
+            found += [
+                (f"{field.auto_id}{suffix}", _named(str(field.label), message))
+                for message in field.errors
+            ]
     return found
 
 

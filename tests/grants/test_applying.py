@@ -226,10 +226,20 @@ def test_an_answer_that_is_not_what_its_question_asks_is_refused_naming_it(
     response = signed_in.post(
         section_url(started, slug), {f"question_{asked.pk}": value, "save_continue": "1"}
     )
-    assert message in page_text(response)
-    if "between" not in message:
-        assert f"“{text}”" in page_text(response)
+    assert f"“{text}”: {message}" in page_text(response)
     assert not Response.objects.filter(application=started).exists()
+
+
+def test_an_eligibility_answer_that_is_not_yes_or_no_is_refused_naming_the_question(
+    signed_in, started
+):
+    duplicate = started.grant_round.eligibility_questions.get(kind="yes_no")
+    response = signed_in.post(
+        section_url(started, "eligibility"), {f"eligibility_{duplicate.pk}": "maybe"}
+    )
+    assert f"“{duplicate.text}”: answer yes or no." in page_text(response)
+    assert f'href="#id_eligibility_{duplicate.pk}_0"' in response.content.decode()
+    assert not started.eligibility_responses.exists()
 
 
 def test_a_project_ending_before_it_starts_is_refused_on_the_end_date(signed_in, started):
@@ -237,7 +247,7 @@ def test_a_project_ending_before_it_starts_is_refused_on_the_end_date(signed_in,
         section_url(started, "project"),
         {"title": "Helpline", "project_start": "2026-09-01", "project_end": "2026-04-01"},
     )
-    assert "The project must end after it starts." in page_text(response)
+    assert "“End date”: The project must end after it starts." in page_text(response)
     assert 'href="#id_project_end"' in response.content.decode()
     started.refresh_from_db()
     assert started.title == ""
@@ -286,7 +296,8 @@ def test_a_cost_line_without_its_cost_is_refused_and_nothing_saved(signed_in, st
         section_url(started, "budget"),
         {"amount_requested": "9000", **no_lines(**{"lines-0-item": "Phones"})},
     )
-    assert "Enter the cost of this item, for example £1,200." in page_text(response)
+    assert "“Cost 1”: Enter the cost of this item, for example £1,200." in page_text(response)
+    assert 'href="#id_lines-0-amount"' in response.content.decode()
     started.refresh_from_db()
     assert started.amount_requested is None
 
