@@ -114,8 +114,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:
+            # One application each, or not a member: about the organisation chosen.
+            field = "organisation" if error.code in ("one_each", "not_allowed") else None
             for message in error.messages:
-                field = None if error.code == "closed" else "organisation"
                 form.add_error(field, message)
         else:
             messages.success(
