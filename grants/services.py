@@ -4,6 +4,7 @@ change of status through the tables in ``workflow``."""
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -406,11 +407,17 @@ def application_document_add(
     _ensure_changeable(application, by)
     if required_document.grant_round_id != application.grant_round_id:
         raise ValidationError("That is not a document this round asks for.")
-    application.documents.filter(required_document=required_document).delete()
+    # The file replaced leaves storage once the new one is kept, not before.
+    replaced = list(application.documents.filter(required_document=required_document))
+    for old in replaced:
+        old.delete()
     document = ApplicationDocument(
         application=application, required_document=required_document, uploaded_by=by
     )
-    return store_document(document, upload)
+    document = store_document(document, upload)
+    for old in replaced:
+        transaction.on_commit(partial(old.file.storage.delete, old.file.name))
+    return document
 
 
 application_document_add.alters_data = True
