@@ -49,7 +49,7 @@ EDITORS_ONLY = "Only the Officer or Chief Finance Officer can set up and run gra
 DRAFT_ONLY = "The round is {status}: its questions and limits are fixed once it opens."
 FROZEN = "This application was {status} on {day}: it cannot be changed."
 NOT_A_MEMBER = "Only a member of the organisation that made this application can do this."
-ONE_EACH = "{organisation} has already applied to this round ({reference})."
+ONE_EACH = "{organisation} has already applied to this round ({which})."
 REASON_NEEDED = "Say why: the applicant reads this."
 
 
@@ -279,7 +279,10 @@ def application_start(*, by, grant_round: GrantRound, organisation: Organisation
         )
         if existing is not None:
             raise ValidationError(
-                ONE_EACH.format(organisation=organisation, reference=existing),
+                ONE_EACH.format(
+                    organisation=organisation,
+                    which=existing.reference or "a draft in progress, in your account",
+                ),
                 code="one_each",
             )
     return Application.objects.create(

@@ -14,6 +14,11 @@ from pcc_grants.transitions import Attempt
 from .models import Application, GrantRound, ReferenceCounter, canonical_sha256
 
 
+def _quoted(text: str) -> str:
+    """“Text” and a full stop, unless the text ends its own sentence."""
+    return f"“{text}”" + ("" if text.rstrip().endswith((".", "?", "!")) else ".")
+
+
 def application_problems(application: Application) -> list[tuple[str, str]]:
     """What stops the application being submitted, each as (section, message naming
     the question): the check-your-answers page lists them, submission refuses them."""
@@ -23,7 +28,7 @@ def application_problems(application: Application) -> list[tuple[str, str]]:
     for question in grant_round.eligibility_questions.all():
         answer = given.get(question.pk, "")
         if not answer:
-            problems.append(("eligibility", f"Answer “{question.text}”."))
+            problems.append(("eligibility", f"Answer {_quoted(question.text)}"))
         elif question.excludes(answer):
             problems.append(
                 (
@@ -39,7 +44,7 @@ def application_problems(application: Application) -> list[tuple[str, str]]:
     answers = {r.question_id: r.value for r in application.responses.all()}
     for question in grant_round.questions.all():
         if question.required and not answers.get(question.pk, "").strip():
-            problems.append((question.section, f"Answer “{question.text}”."))
+            problems.append((question.section, f"Answer {_quoted(question.text)}"))
     amount = application.amount_requested
     if amount is None:
         problems.append(("budget", "Say how much you are asking for."))
@@ -75,7 +80,7 @@ def application_problems(application: Application) -> list[tuple[str, str]]:
     uploaded = {d.required_document_id for d in application.documents.all()}
     for document in grant_round.required_documents.all():
         if document.required and document.pk not in uploaded:
-            problems.append(("documents", f"Upload “{document.name}”."))
+            problems.append(("documents", f"Upload {_quoted(document.name)}"))
     return problems
 
 

@@ -17,6 +17,11 @@ from tests.factories import FundingStreamFactory, UserFactory
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def officer(db, organisation):
     return UserFactory(username="grants-officer", roles=[Role.OFFICER])
