@@ -209,6 +209,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status, screening, query = _filters(request)
     applications = selectors.round_applications(grant_round, status=status, screening=screening)
     summary = selectors.round_summary(grant_round)
+    criteria = list(grant_round.criteria.all())
+    # Unfiltered, the table holds what the summary counted already.
+    count = None if query else summary.submitted + summary.withdrawn
     checks = [
         check
         for check in workflow.ROUND.available(grant_round, user)
@@ -221,14 +224,16 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": grant_round,
             "summary": summary,
             "money_left": workflow.money_left_for(grant_round),
-            "weights": selectors.weights_summary(grant_round.weights_total),
-            "criteria": list(grant_round.criteria.all()),
+            "weights": selectors.weights_summary(
+                sum((c.weight_percent for c in criteria), Decimal("0"))
+            ),
+            "criteria": criteria,
             "events": list(selectors.round_events(grant_round)),
             "checks": checks,
             "can_edit": can_edit_round(user, grant_round),
             "can_run": can_run_rounds(user),
             "can_extend": can_run_rounds(user) and grant_round.status == RoundStatus.OPEN,
-            "page": page_of(applications, request.GET.get("page"), PAGE_SIZE),
+            "page": page_of(applications, request.GET.get("page"), PAGE_SIZE, count=count),
             "status": status,
             "screening": request.GET.get("screening", "") if screening is not None else "",
             "query": query,
