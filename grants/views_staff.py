@@ -35,6 +35,15 @@ from .models import ApplicationStatus, GrantRound, JoinRequest, RoundStatus, Scr
 staff_only = role_required(*STAFF_ROLES)
 PAGE_SIZE = 50
 EXPORT_FORMATS = {"csv", "xlsx"}
+# What each step of a round's history says of it, in the past tense.
+EVENT_WORDS = {
+    "open": "Opened",
+    "close": "Closed",
+    "start_review": "Review started",
+    "decide": "Decided",
+    "cancel": "Cancelled",
+    "extend": "Closing time extended",
+}
 SCREENING_FILTERS = {"eligible": "eligible", "ineligible": "ineligible", "not-screened": ""}
 
 
@@ -228,7 +237,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 sum((c.weight_percent for c in criteria), Decimal("0"))
             ),
             "criteria": criteria,
-            "events": list(selectors.round_events(grant_round)),
+            "events": [
+                (event, EVENT_WORDS.get(event.action, event.label))
+                for event in selectors.round_events(grant_round)
+            ],
             "checks": checks,
             "can_edit": can_edit_round(user, grant_round),
             "can_run": can_run_rounds(user),
