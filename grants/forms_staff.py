@@ -56,7 +56,11 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         error_messages={"invalid_choice": "Choose a funding stream of a year that is open"},
         help_text="The stream whose money the round awards; only streams of open years.",
     )
-    name = forms.CharField(label="Name of the round", max_length=200)
+    name = forms.CharField(
+        label="Name of the round",
+        max_length=200,
+        error_messages={"max_length": "Keep the name of the round to 200 characters or fewer"},
+    )
     summary = forms.CharField(
         label="Summary",
         required=False,
@@ -75,7 +79,12 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         help_text="What the round may award, within what the stream has available.",
         error_messages={"min_value": "Enter a budget above £0"},
     )
-    opens_on = forms.DateField(label="Opening date", required=False, widget=DATE_WIDGET)
+    opens_on = forms.DateField(
+        label="Opening date",
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Enter the opening date as a real date, like 1 April 2026"},
+    )
     opens_time = forms.TimeField(
         label="Opening time",
         required=False,
@@ -83,7 +92,12 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         widget=TIME_WIDGET,
         error_messages={"invalid": "Enter the opening time as hours and minutes, like 09:00"},
     )
-    closes_on = forms.DateField(label="Closing date", required=False, widget=DATE_WIDGET)
+    closes_on = forms.DateField(
+        label="Closing date",
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Enter the closing date as a real date, like 30 June 2026"},
+    )
     closes_time = forms.TimeField(
         label="Closing time",
         required=False,
@@ -114,6 +128,7 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         label="Reference prefix",
         max_length=10,
         initial="PCCG",
+        error_messages={"max_length": "Keep the reference prefix to 10 letters or digits"},
         help_text="Applications are numbered PREFIX-YEAR-NUMBER, for example PCCG-2026-014.",
     )
 
@@ -263,18 +278,15 @@ class CriterionForm(RowForm):
     weight_percent = forms.DecimalField(
         label="Weight (%)",
         required=False,
-        max_digits=5,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=HUNDRED,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "invalid": "enter the weight as a number of per cent, like 25",
-            "min_value": "enter a weight above 0 %",
-            "max_value": "enter a weight of at most 100 %",
-            "max_digits": "enter the weight as a number of per cent, like 25",
+            "min_value": "enter a weight above 0 %%",
+            "max_value": "enter a weight of at most 100 %%",
             "max_decimal_places": "give the weight with at most two decimal places",
-            "max_whole_digits": "enter a weight of at most 100 %",
         },
     )
 
@@ -298,11 +310,16 @@ class EligibilityForm(RowForm):
     noun = "Eligibility question"
 
     text = _text("Question", 500, help_text="A statement to confirm, or a yes or no question.")
-    kind = forms.ChoiceField(label="Kind", choices=EligibilityKind.choices)
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=EligibilityKind.choices,
+        error_messages={"invalid_choice": "choose the kind of question"},
+    )
     excluding_answer = forms.ChoiceField(
         label="The answer that makes the applicant ineligible",
         choices=[("", "None: a statement to confirm")] + list(Answer.choices),
         required=False,
+        error_messages={"invalid_choice": "choose yes, no or none as the excluding answer"},
         help_text="For a yes or no question only.",
     )
 
@@ -331,7 +348,12 @@ class QuestionForm(RowForm):
     help_text = forms.CharField(
         label="Help text", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    kind = forms.ChoiceField(label="Kind of answer", choices=QuestionKind.choices, initial="text")
+    kind = forms.ChoiceField(
+        label="Kind of answer",
+        choices=QuestionKind.choices,
+        initial="text",
+        error_messages={"invalid_choice": "choose the kind of answer"},
+    )
     word_limit = forms.IntegerField(
         label="Word limit",
         required=False,
@@ -459,7 +481,11 @@ def saved_rows(grant_round, prefix: str, related: str) -> list[dict]:
 
 
 class ExtendForm(BoundedInputMixin, forms.Form):
-    closes_on = forms.DateField(label="New closing date", widget=DATE_WIDGET)
+    closes_on = forms.DateField(
+        label="New closing date",
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Enter the new closing date as a real date, like 30 June 2026"},
+    )
     closes_time = forms.TimeField(
         label="New closing time",
         help_text="UK time, 24-hour clock, for example 17:00.",

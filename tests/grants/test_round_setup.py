@@ -246,3 +246,29 @@ def test_only_streams_of_open_years_are_offered(officer_client, stream):
     response = officer_client.post(NEW, round_post(closed))
     assert "Choose a funding stream of a year that is open" in response.content.decode()
     assert not GrantRound.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("criteria-0-weight_percent", "1e5", "Criterion 1: enter a weight of at most 100 %"),
+        ("criteria-0-weight_percent", "0", "Criterion 1: enter a weight above 0 %"),
+        ("criteria-0-name", "x" * 201, "Criterion 1: keep the name to 200 characters or fewer"),
+        ("eligibility-0-kind", "bogus", "Eligibility question 1: choose the kind of question"),
+        ("questions-0-word_limit", "-1", "Question 1: enter a word limit of at least 1"),
+        ("opens_on", "2026-02-30", "Enter the opening date as a real date, like 1 April 2026"),
+        ("opens_time", "25:61", "Enter the opening time as hours and minutes, like 09:00"),
+        ("reference_prefix", "PC-G", "Use only letters and digits for the reference prefix"),
+        ("name", "x" * 201, "Keep the name of the round to 200 characters or fewer"),
+        ("funding_stream", "²", "Choose a funding stream of a year that is open"),
+        ("budget", "1e400", "Enter an amount in pounds, such as £9,400 or 9400.00."),
+    ],
+)
+def test_bad_input_is_refused_on_its_field_and_nothing_is_saved(
+    officer_client, stream, field, value, message
+):
+    response = officer_client.post(NEW, round_post(stream, **{field: value}))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not GrantRound.objects.exists()
