@@ -51,6 +51,18 @@ NOT_BENCHED = {
     "accounts:device_remove": "POST only",
     "accounts:verify": "the sign-in code form: nothing on it grows with the data",
     "accounts:reset": "an administrator's form for one person",
+    # Grant rounds: the bulk data holds none. tests/grants/test_query_counts.py holds
+    # the round page to the same queries at 10 and 1,000 applications, and its export
+    # at 10 and 100.
+    "grants:round": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:round_edit": "the bulk data holds no draft grant round to edit",
+    "grants:round_act": "POST only (open, close, start the review, cancel)",
+    "grants:round_extend": "the bulk data holds no open grant round",
+    "grants:round_export": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:application": "the bulk data holds no grant application",
+    "grants:application_screen": "POST only",
+    "grants:application_document": "streams an uploaded file; bulk data has none",
+    "grants:join_request_answer": "POST only",
 }
 # The admin, and the passkey ceremonies (JSON, POST only, one person's keys).
 NOT_BENCHED_PREFIXES = ("admin:", "otp_webauthn:")
@@ -278,6 +290,11 @@ def pages() -> list[Page]:
              commissioner, "form", "decisions:act"),
         Page("decision step: on paper", url("decisions:paper", awaiting.pk, "approve"),
              chief_executive, "form", "decisions:paper"),
+        # Grant rounds (staff)
+        Page("grant rounds", url("grants:rounds"), officer, "list", "grants:rounds"),
+        Page("grant round new", url("grants:round_new"), officer, "form", "grants:round_new"),
+        Page("requests to join organisations", url("grants:join_requests"), officer, "list",
+             "grants:join_requests"),
         # Reports
         Page("reports", url("reports:index"), panel, "dashboard", "reports:index"),
         Page("commissioning activity report", url("reports:commissioning", year.slug), panel,
