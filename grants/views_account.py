@@ -105,13 +105,22 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.user.is_authenticated and request.user.pk == user.pk:
         return redirect("grants_apply:account")
+    if request.user.is_authenticated:
+        # Someone else is signed in on this browser: confirm, but never swap accounts.
+        messages.info(
+            request,
+            f"{user.email} is confirmed. You are signed in as {request.user}: sign out, "
+            "then sign in with that address to apply.",
+        )
+        return redirect("home")
     if user.last_login is not None:
         messages.info(request, "Your e-mail address is confirmed already: sign in to continue.")
         return redirect("login")
     login(request, user, backend=MODEL_BACKEND)
     request.session.pop(REGISTERED_EMAIL, None)
     messages.success(request, "Your e-mail address is confirmed and you are signed in.")
-    return redirect("grants_apply:account")
+    # Home, which is an applicant's own applications (and the same for anyone else).
+    return redirect("home")
 
 
 # The account --------------------------------------------------------------------------

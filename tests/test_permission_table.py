@@ -23,7 +23,7 @@ Notation: each row gives ten answers, one per column, in this order
                                          adm  Administrator (is_staff and is_superuser,
                                               as ``load_demo`` makes the administrator)
 
-    200 / 403 / 404 / 405   that status (405: the URL answers POST only, and refuses a
+    200 / 400 / 403 / 404 / 405   that status (405: the URL answers POST only, and refuses a
                             GET before asking who is there)
     L     302 to the site's sign-in page, /accounts/login/?next=<the URL asked for>
     A     302 to the admin's sign-in page, /admin/login/?next=<the URL asked for>
@@ -94,7 +94,7 @@ SHORT = dict(
         strict=True,
     )
 )
-CODES = {"200", "403", "404", "405", "L", "A", ">", "R"}
+CODES = {"200", "400", "403", "404", "405", "L", "A", ">", "R"}
 
 # fmt: off
 # Every URL pattern outside the admin: the URL asked for ({names} are objects of the
@@ -218,6 +218,52 @@ TABLE = {
     # a contract's copy, once published
     "/transparency/contracts/documents/{published_document}/":
                                                             "200 200 200 200 200 200 200 200 200 200",
+    # Grant rounds (docs/grants.md). The public pages: open and coming rounds, and the
+    # way in for applicants; a signed-in person has no registering to do
+    "/rounds/":                                             "200 200 200 200 200 200 200 200 200 200",
+    "/rounds/{round_slug}/":                                "200 200 200 200 200 200 200 200 200 200",
+    "/apply/register/":
+        ("200 >   >   >   >   >   >   >   >   >", "/"),
+    "/apply/register/sent/":                                "200 200 200 200 200 200 200 200 200 200",
+    # a new link for who registered and did not confirm (told the same either way)
+    "/apply/verify/":                                       "200 200 200 200 200 200 200 200 200 200",
+    # the link confirms the address and signs its owner in, the first time; someone
+    # else signed in stays who they are, told the address is confirmed
+    "/apply/verify/{verification}/":
+        (">   >   >   >   >   >   >   >   >   >", "/"),
+    # An applicant's own pages: the Applicant role, and membership of the organisation
+    "/apply/":                                              "L   403 403 403 403 403 403 403 200 403",
+    "/apply/organisations/new/":                            "L   403 403 403 403 403 403 403 200 403",
+    "/apply/organisations/{organisation}/":                 "L   403 403 403 403 403 403 403 200 403",
+    "/apply/organisations/{organisation}/join/":            "L   405 405 405 405 405 405 405 405 405",
+    "/apply/requests/{join_request}/answer/":               "L   405 405 405 405 405 405 405 405 405",
+    "/apply/rounds/{round_slug}/start/":                    "L   403 403 403 403 403 403 403 200 403",
+    "/apply/applications/{application}/":                   "L   403 403 403 403 403 403 403 200 403",
+    "/apply/applications/{application}/eligibility/":       "L   403 403 403 403 403 403 403 200 403",
+    "/apply/applications/{application}/check/":             "L   403 403 403 403 403 403 403 200 403",
+    # withdrawing asks first, then is a POST
+    "/apply/applications/{submitted_application}/withdraw/":
+                                                            "L   403 403 403 403 403 403 403 200 403",
+    "/apply/applications/{submitted_application}/documents/{application_document}/":
+                                                            "L   403 403 403 403 403 403 403 200 403",
+    "/apply/applications/{application}/documents/{application_document}/remove/":
+                                                            "L   405 405 405 405 405 405 405 405 405",
+    # Staff pages: every staff role reads; only the Officer and CFO set up and run a
+    # round; the Panel, Reviewers and applicants reach none of them
+    "/staff/rounds/":                                       "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/new/":                                   "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/{round}/":                               "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/{draft_round}/edit/":                    "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/{round}/act/close/":                     "L   405 405 405 405 405 405 405 405 405",
+    "/staff/rounds/{round}/extend/":                        "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/{round}/applications.csv":               "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/applications/{submitted_application}/":  "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/applications/{submitted_application}/screen/":
+                                                            "L   405 405 405 405 405 405 405 405 405",
+    "/staff/rounds/applications/{submitted_application}/documents/{application_document}/":
+                                                            "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/join-requests/":                         "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/join-requests/{join_request}/answer/":   "L   405 405 405 405 405 405 405 405 405",
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its
@@ -322,6 +368,25 @@ STATE_ROWS = [
     # ... and a record the Monitoring Officer decided not to publish has no page of its own
     ("/decisions/{withheld_slug}/",                         "404 404 404 404 404 404 404 404 404 404"),
     ("/decisions/{withheld_slug}.pdf",                      "404 404 404 404 404 404 404 404 404 404"),
+    # Grant rounds: a round in draft is nobody's to read in public, nor to apply to
+    ("/rounds/{draft_round_slug}/",                         "404 404 404 404 404 404 404 404 404 404"),
+    ("/apply/rounds/{draft_round_slug}/start/",             "L   403 403 403 403 403 403 403 404 403"),
+    # a link not sent, or changed
+    ("/apply/verify/not-a-link/",                           "400 400 400 400 400 400 400 400 400 400"),
+    # the exports come as CSV and XLSX only
+    ("/staff/rounds/{round}/applications.xlsx",             "L   200 200 200 200 200 403 403 403 200"),
+    ("/staff/rounds/{round}/applications.pdf",              "L   404 404 404 404 404 403 403 403 404"),
+    # an open round's questions and limits are fixed
+    ("/staff/rounds/{round}/edit/",                         "L   403 403 403 403 403 403 403 403 403"),
+    # a draft application is its organisation's until submitted: staff do not see it
+    ("/staff/rounds/applications/{application}/",           "L   404 404 404 404 404 403 403 403 404"),
+    # a submitted application is frozen: its sections refuse every change
+    ("/apply/applications/{submitted_application}/eligibility/",
+                                                            "L   403 403 403 403 403 403 403 403 403"),
+    # another organisation's application, and organisation, do not exist for this one
+    ("/apply/applications/{other_application}/",            "L   403 403 403 403 403 403 403 404 403"),
+    ("/apply/applications/{other_application}/check/",      "L   403 403 403 403 403 403 403 404 403"),
+    ("/apply/organisations/{other_organisation}/",          "L   403 403 403 403 403 403 403 404 403"),
 ]
 
 # Actions, POSTed: each in a savepoint of its own, so what one does is undone before
@@ -524,6 +589,13 @@ def _grant_rounds(officer, applicant, stream) -> dict:
     submitted = grant_services.application_submit(application=submitted, by=applicant)
     joiner = UserFactory(username="joiner", roles=[Role.APPLICANT])
     join_request = grant_applicants.join_request_create(by=joiner, organisation=organisation)
+    other = grant_applicants.organisation_create(by=joiner, name="Leicester Warriors")
+    other_application = grant_services.application_start(
+        by=joiner, grant_round=grant_round, organisation=other
+    )
+    newcomer = grant_applicants.applicant_register(
+        email="newcomer@example.org", full_name="New Comer", password=PASSWORD
+    )
     return {
         "round": grant_round.pk,
         "round_slug": grant_round.slug,
@@ -534,7 +606,9 @@ def _grant_rounds(officer, applicant, stream) -> dict:
         "submitted_application": submitted.pk,
         "application_document": document.pk,
         "join_request": join_request.pk,
-        "verification": grant_applicants.verification_token(joiner),
+        "other_organisation": other.pk,
+        "other_application": other_application.pk,
+        "verification": grant_applicants.verification_token(newcomer),
     }
 
 
