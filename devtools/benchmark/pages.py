@@ -63,6 +63,26 @@ NOT_BENCHED = {
     "grants:application_screen": "POST only",
     "grants:application_document": "streams an uploaded file; bulk data has none",
     "grants:join_request_answer": "POST only",
+    "grants_public:rounds": "the bulk data holds no grant round",
+    "grants_public:round": "the bulk data holds no grant round",
+    "grants_public:register": "a form: nothing on it grows with the data",
+    "grants_public:register_sent": "a static confirmation",
+    "grants_public:verify": "one person's link: nothing on it grows with the data",
+    "grants_public:send_link_again": "a form: nothing on it grows with the data",
+    # An applicant's pages show their own organisations' applications only;
+    # tests/grants/test_accounts.py holds the account page's queries at 2 and 20.
+    "grants_apply:account": "one applicant's own applications; held by the query-count test",
+    "grants_apply:organisation_new": "a form: nothing on it grows with the data",
+    "grants_apply:organisation": "one organisation's members and requests",
+    "grants_apply:organisation_join": "POST only",
+    "grants_apply:join_request_answer": "POST only",
+    "grants_apply:start": "one applicant's organisations",
+    "grants_apply:application": "one application",
+    "grants_apply:check": "one application",
+    "grants_apply:withdraw": "one application's confirmation",
+    "grants_apply:document": "streams an uploaded file; bulk data has none",
+    "grants_apply:document_remove": "POST only",
+    "grants_apply:section": "one application's section",
 }
 # The admin, and the passkey ceremonies (JSON, POST only, one person's keys).
 NOT_BENCHED_PREFIXES = ("admin:", "otp_webauthn:")
