@@ -20,7 +20,7 @@ from decisions.models import Decision
 from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
 from decisions.selectors import decision_for_record
-from devtools.demo import transparency
+from devtools.demo import rounds, transparency
 from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
 from devtools.demo.decisions import (
     DURHAM_034_2016,
@@ -150,12 +150,15 @@ class Command(BaseCommand):
             # The seeds record money already decided: they are imported in the name of
             # the Chief Finance Officer, whom the settings let approve directly.
             cfo = next(user for user in users if user.username == "cfo")
-            self._funding(by=cfo)
+            self._funding(by=cfo, officer=users[0])
             self._crime_reduction_grants(by=cfo)
             self._commissioning()
             self._decisions(users[0])
             self._proposals(users[0])
             self._workflow({user.username: user for user in users}, password)
+            applicant, said = rounds.load(by=users[0], password=password)
+            for line in said:
+                self.stdout.write(line)
             # The roles that sign use two factors: each has a demonstration
             # authenticator, whose key can be added to a real app.
             authenticators = {
@@ -168,6 +171,10 @@ class Command(BaseCommand):
         for user, row in zip(users, DEMO_USERS, strict=True):
             roles = ", ".join(role.label for role in row[4])
             self.stdout.write(f"  {user.username:<{width}}  password: {password:<8}  {roles}")
+        self.stdout.write(
+            f"  {applicant.username:<{width}}  password: {password:<8}  Applicant, of "
+            f"{rounds.APPLICANT_ORGANISATION}"
+        )
         self.stdout.write(
             "Signing roles also give a code at sign-in and to sign: add the key below to an "
             "authenticator app, or print the current code with "
@@ -190,7 +197,7 @@ class Command(BaseCommand):
             "certificate: readers show its seal as untrusted)"
         )
 
-    def _funding(self, *, by: User) -> None:
+    def _funding(self, *, by: User, officer: User) -> None:
         """Durham's 2015-16 funding and Community Safety Grant projects, and
         Cambridgeshire's 2017/18 victims' services and crime reduction grants."""
         for start_year, prefix in (
@@ -199,7 +206,12 @@ class Command(BaseCommand):
             (2017, "cambridgeshire_2017"),
         ):
             if not FundingStream.objects.filter(financial_year__start_year=start_year).exists():
-                self._import(prefix, by=by)
+                self._import(prefix, "funding", by=by)
+                if prefix == "leicestershire_2013":
+                    # The PCC Grant round opened in July 2013, before the awards of
+                    # EXE 0025/13's schedule were allocated from its stream.
+                    rounds.open_pcc_grant_2013(by=officer)
+                self._import(prefix, "allocations", by=by)
 
     def _crime_reduction_grants(self, *, by: User) -> None:
         """Cambridgeshire's crime and disorder reduction grants, marked as such, with
@@ -222,19 +234,16 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {len(grants)} crime and disorder reduction grants, with wording")
 
-    def _import(self, prefix: str, *, by: User) -> None:
-        """One seed's streams and allocations, each noting the document it came from."""
-        for kind, name in (
-            ("funding", f"{prefix}_funding.csv"),
-            ("allocations", f"{prefix}_allocations.csv"),
-        ):
-            content = seed_with_source(
-                (SEEDS / name).read_bytes(), column=NOTES_COLUMN[kind], source=SEED_SOURCES[prefix]
-            )
-            result = run_import(kind=kind, content=content, by=by)
-            if not result.ok:
-                raise CommandError(f"{name}: " + "; ".join(map(str, result.errors)))
-            self.stdout.write(f"  {name}: {len(result.planned)} rows imported")
+    def _import(self, prefix: str, kind: str, *, by: User) -> None:
+        """One seed's streams or allocations, each noting the document it came from."""
+        name = f"{prefix}_{kind}.csv"
+        content = seed_with_source(
+            (SEEDS / name).read_bytes(), column=NOTES_COLUMN[kind], source=SEED_SOURCES[prefix]
+        )
+        result = run_import(kind=kind, content=content, by=by)
+        if not result.ok:
+            raise CommandError(f"{name}: " + "; ".join(map(str, result.errors)))
+        self.stdout.write(f"  {name}: {len(result.planned)} rows imported")
 
     def _commissioning(self) -> None:
         """Providers and agreements for the seeds, each linked to its allocations."""
