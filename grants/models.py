@@ -17,10 +17,16 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commissioning.models import CHARITY_NUMBER, COMPANY_NUMBER, Provider, ProviderType
+from decisions import clock
 from funding.models import FundingStream, PlanTheme
 from pcc_grants.models import StoredDocument
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def now():
+    """The clock's time (``decisions.clock``): a past round's steps keep their moment."""
+    return clock.now()
 
 
 class RoundStatus(models.TextChoices):
@@ -202,7 +208,7 @@ class RoundEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=now, editable=False)
     reason = models.TextField(blank=True)
     closes_before = models.DateTimeField(null=True, blank=True)
     closes_after = models.DateTimeField(null=True, blank=True)

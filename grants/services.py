@@ -119,15 +119,6 @@ def _save_round(grant_round: GrantRound, parts: dict) -> GrantRound:
 PARTS = ("criteria", "eligibility", "questions", "documents")
 
 
-def _record_event(**fields) -> RoundEvent:
-    """A step of a round, dated by the clock: ``at`` is stamped with the real time when
-    it is created, and a past round (the demo's) keeps each step's own moment."""
-    event = RoundEvent.objects.create(**fields)
-    event.at = clock.now()
-    RoundEvent.objects.filter(pk=event.pk).update(at=event.at)
-    return event
-
-
 @transaction.atomic
 def round_create(*, by, **fields) -> GrantRound:
     """A draft round. ``criteria``, ``eligibility``, ``questions`` and ``documents`` are
@@ -178,7 +169,7 @@ def round_transition(*, grant_round: GrantRound, by, action: str, reason: str = 
             pk=grant_round.funding_stream_id
         )
     workflow.ROUND.perform(transition, grant_round, Attempt(by=by, comment=reason))
-    _record_event(
+    RoundEvent.objects.create(
         grant_round=grant_round, action=action, label=transition.label, by=by, reason=reason
     )
     return grant_round
@@ -214,7 +205,7 @@ def round_extend(*, grant_round: GrantRound, by, closes_at, reason: str) -> Gran
     before = grant_round.closes_at
     grant_round.closes_at = closes_at
     grant_round.save(update_fields=["closes_at", "updated_at"])
-    _record_event(
+    RoundEvent.objects.create(
         grant_round=grant_round,
         action="extend",
         label="Closing time extended",

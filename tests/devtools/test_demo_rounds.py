@@ -2,7 +2,9 @@
 applications, the eleven it funded as EXE 0025/13 lists them; this year's round,
 open to the demo applicant."""
 
+import html
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
@@ -307,3 +309,17 @@ def test_this_years_round_is_open_whenever_the_demo_is_loaded(now, opens, closes
     opens_at, closes_at = this_years_dates(now)
     assert (_local(opens_at), _local(closes_at)) == (opens, closes)
     assert opens_at < now < closes_at
+
+
+def test_the_staff_round_page_shows_the_33_applications_and_what_they_request(pcc_grant, client):
+    client.force_login(User.objects.get(username="officer"))
+    page = client.get(pcc_grant.get_absolute_url()).content.decode()
+
+    rows = re.findall(r"PCCG-2013-\d{3}", page)
+    assert sorted(set(rows)) == [f"PCCG-2013-{n:03d}" for n in range(1, 34)]
+    assert "Requests total £228,393: 2.5 times the fund of £92,943" in page
+    for line, amount, _ in TABLE_1_PCC_GRANT:
+        organisation, project = _organisation_and_project(line)
+        assert html.escape(organisation) in page, organisation
+        assert html.escape(project) in page, project
+        assert f"£{int(amount):,}" in page, line
