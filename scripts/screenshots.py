@@ -28,6 +28,8 @@ SHOTS = [
     ("decisions.png", "officer", "/staff/decisions/"),
     ("public-register.png", None, "/decisions/"),
     ("published-record.png", None, "/decisions/034-2016/"),
+    ("grant-rounds.png", None, "/rounds/"),
+    ("applicant-account.png", "applicant", "/apply/"),
 ]
 
 # Public pages on a 320 pixel wide phone (WCAG 1.4.10 reflow): (file, path).
@@ -67,6 +69,36 @@ def decision_allocations(page) -> None:
     boxes.nth(1).check()
 
 
+def public_round(page) -> None:
+    page.goto(f"{BASE}/rounds/")
+    page.get_by_role("link", name="PCC Community Grant 2026/27").first.click()
+
+
+def application_section(page) -> None:
+    """The demo applicant's application: started the first time, then continued."""
+    page.goto(f"{BASE}/apply/")
+    drafts = page.get_by_role("link", name="Draft")
+    if drafts.count():
+        drafts.first.click()
+    else:
+        page.goto(f"{BASE}/rounds/")
+        page.get_by_role("link", name="PCC Community Grant 2026/27").first.click()
+        page.get_by_role("link", name="Start an application").click()
+        page.get_by_role("button", name="Start the application").click()
+    page.get_by_role("link", name="Your project", exact=True).click()
+    page.get_by_label("Project title").fill("Safer evenings at the cafe")
+
+
+def check_answers(page) -> None:
+    application_section(page)
+    page.goto(page.url.rsplit("/", 2)[0] + "/check/")
+
+
+def staff_round(page) -> None:
+    page.goto(f"{BASE}/staff/rounds/")
+    page.get_by_role("link", name="PCC Grant 2013/14").click()
+
+
 # Screens reached by doing something on them: (file, user, what to do, and the
 # first and last element of the part shown).
 ACTED = [
@@ -78,6 +110,10 @@ ACTED = [
         "#id_recipient_name__listbox",
     ),
     ("near-duplicate.png", "officer", near_duplicate, "h1", "#div_id_funding_stream"),
+    ("grant-round-public.png", None, public_round, "h1", "#apply-heading"),
+    ("application-section.png", "applicant", application_section, "h1", "main form"),
+    ("check-answers.png", "applicant", check_answers, "h1", "main form"),
+    ("grant-round-staff.png", "officer", staff_round, "h1", "#applications-heading"),
     (
         "decision-allocations.png",
         "officer",
@@ -93,7 +129,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         for name, user, path in SHOTS:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page = browser.new_page(locale="en-GB", viewport={"width": 1280, "height": 800})
             if user:
                 page.goto(f"{BASE}/accounts/login/")
                 page.fill("#id_username", user)
@@ -103,13 +139,14 @@ def main() -> None:
             page.screenshot(path=str(OUT / name))
             page.close()
         for name, path in NARROW:
-            page = browser.new_page(viewport={"width": 320, "height": 900})
+            page = browser.new_page(locale="en-GB", viewport={"width": 320, "height": 900})
             page.goto(f"{BASE}{path}")
             page.screenshot(path=str(OUT / name))
             page.close()
         for name, user, act, first, last in ACTED:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in(page, user)
+            page = browser.new_page(locale="en-GB", viewport={"width": 1280, "height": 900})
+            if user:
+                sign_in(page, user)
             act(page)
             top, bottom = (
                 page.locator(selector).first.evaluate(
