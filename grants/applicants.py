@@ -72,7 +72,7 @@ def applicant_register(*, email: str, full_name: str, password: str) -> User:
             user.save()
     except IntegrityError as error:
         raise ValidationError({"email": EMAIL_TAKEN}) from error
-    user.groups.add(Group.objects.get(name=Role.APPLICANT))
+    user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT)[0])
     Applicant.objects.create(user=user)
     _send_link(user)
     return user
