@@ -12,13 +12,14 @@ from funding.models import PlanTheme
 from pcc_grants.forms import (
     BoundedFormSet,
     BoundedInputMixin,
+    bound_input,
     bounded_formset_factory,
     validate_date_in_range,
 )
 from pcc_grants.money import MoneyFormField
 
 from . import services
-from .models import Answer, EligibilityKind, Organisation, QuestionKind
+from .models import MONEY, Answer, EligibilityKind, Organisation, QuestionKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UPLOAD_HELP = "PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) or an image; at most 10 MB."
@@ -167,6 +168,8 @@ class QuestionsForm(BoundedInputMixin, forms.Form):
                     **field_kwargs,
                 )
             self.fields[name] = field
+        # The mixin ran before these fields were made: give them its limits too.
+        bound_input(self)
 
     def clean(self):
         data = super().clean()
@@ -198,6 +201,7 @@ class QuestionsForm(BoundedInputMixin, forms.Form):
 
 class AmountForm(forms.Form):
     amount_requested = MoneyFormField(
+        max_digits=MONEY["max_digits"],
         label="Amount requested",
         required=False,
         help_text="The grant you are asking for, in pounds, for example £9,400.",
@@ -206,7 +210,7 @@ class AmountForm(forms.Form):
 
 class CostLineForm(BoundedInputMixin, forms.Form):
     item = forms.CharField(label="Item", max_length=200, required=False)
-    amount = MoneyFormField(label="Cost", required=False)
+    amount = MoneyFormField(label="Cost", required=False, max_digits=MONEY["max_digits"])
 
     def clean(self):
         data = super().clean()

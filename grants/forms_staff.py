@@ -22,7 +22,7 @@ from pcc_grants.forms import (
 )
 from pcc_grants.money import MoneyFormField
 
-from .models import Answer, EligibilityKind, QuestionKind
+from .models import MONEY, Answer, EligibilityKind, QuestionKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -75,6 +75,7 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     budget = MoneyFormField(
+        max_digits=MONEY["max_digits"],
         label="Budget",
         help_text="What the round may award, within what the stream has available.",
         error_messages={"min_value": "Enter a budget above £0"},
@@ -106,9 +107,12 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         error_messages={"invalid": "Enter the closing time as hours and minutes, like 17:00"},
     )
     minimum_award = MoneyFormField(
-        label="Minimum award", required=False, help_text="Leave empty for no minimum."
+        max_digits=MONEY["max_digits"],
+        label="Minimum award",
+        required=False,
+        help_text="Leave empty for no minimum.",
     )
-    maximum_award = MoneyFormField(label="Maximum award")
+    maximum_award = MoneyFormField(max_digits=MONEY["max_digits"], label="Maximum award")
     several_applications = forms.BooleanField(
         label="One organisation may submit several applications", required=False
     )

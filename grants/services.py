@@ -319,7 +319,8 @@ def check_response(question: Question, value: str) -> str:
             number = Decimal(value.replace(",", ""))
         except InvalidOperation as error:
             raise ValidationError(f"{where}: enter a number, like 25.") from error
-        if not number.is_finite() or abs(number) >= 10**12:
+        # copy_abs, not abs(): abs() rounds to the context, and 1e1000000 overflows it.
+        if not number.is_finite() or number.copy_abs() >= 10**12:
             raise ValidationError(f"{where}: enter a number, like 25.")
         value = str(number)
     elif question.kind == QuestionKind.DATE:

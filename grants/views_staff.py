@@ -135,9 +135,13 @@ def _typed_weights(formset) -> Decimal | None:
         if value in (None, ""):
             continue
         try:
-            total += Decimal(str(value).strip().rstrip("%"))
+            weight = Decimal(str(value).strip().rstrip("%"))
         except InvalidOperation:
             return None
+        # NaN, infinity or 1e999999999: no total to show (adding them overflows).
+        if not weight.is_finite() or weight.adjusted() > 6:
+            return None
+        total += weight
     return total
 
 

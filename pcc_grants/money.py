@@ -65,7 +65,12 @@ def format_money(amount: Decimal | None, *, pence: bool | None = None) -> str:
 
 
 class MoneyFormField(forms.DecimalField):
-    """A form field for pounds that accepts ``£9,400``, ``9400`` and ``9,400.00``."""
+    """A form field for pounds that accepts ``£9,400``, ``9400`` and ``9,400.00``.
+
+    A field given fewer ``max_digits`` (those its column keeps) refuses a larger amount
+    as too large, in the words ``parse_money`` uses."""
+
+    default_error_messages = {"max_digits": TOO_LARGE, "max_whole_digits": TOO_LARGE}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", MAX_DIGITS)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.apps import apps
 
-PROJECT_APPS = ("pcc_grants", "funding", "commissioning", "decisions", "reports")
+PROJECT_APPS = ("pcc_grants", "funding", "commissioning", "decisions", "reports", "grants")
 
 
 def database_state() -> dict[str, tuple[int, str]]:
