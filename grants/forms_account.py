@@ -51,7 +51,7 @@ class RegisterForm(BoundedInputMixin, forms.Form):
 class OrganisationForm(BoundedInputMixin, forms.Form):
     name = forms.CharField(label="Organisation name", max_length=255)
     organisation_type = forms.ChoiceField(
-        label="Type of organisation", choices=ProviderType.choices
+        label="Type of organisation", choices=ProviderType.choices, initial=ProviderType.CHARITY
     )
     charity_number = forms.CharField(
         label="Charity number",
