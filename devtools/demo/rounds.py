@@ -273,22 +273,9 @@ THIS_YEARS_PARTS = {
             "excluding_answer": "yes",
         },
     ],
+    # The office asks this year what it asked in 2013, and when the work would start.
     "questions": [
-        {
-            "section": "About your project",
-            "text": "What will the project do, and who is it for?",
-            "word_limit": 250,
-        },
-        {
-            "section": "About your project",
-            "text": "Which theme of the Police and Crime Plan does the project support?",
-            "kind": "theme",
-        },
-        {
-            "section": "About your project",
-            "text": "How many people will the project work with?",
-            "kind": "number",
-        },
+        *pcc_grant.PARTS["questions"][:3],
         {
             "section": "Delivery",
             "text": "When will the project start work with its first participants?",
@@ -300,20 +287,9 @@ THIS_YEARS_PARTS = {
             "kind": "money",
             "required": False,
         },
-        {
-            "section": "Outcomes",
-            "text": "What difference will the project make, and how will you show it?",
-            "word_limit": 200,
-        },
+        *pcc_grant.PARTS["questions"][3:],
     ],
-    "documents": [
-        {
-            "name": "Latest accounts",
-            "help_text": "Your organisation's latest annual accounts or, if it is new, a "
-            "statement of its income and spending.",
-        },
-        {"name": "Safeguarding policy"},
-    ],
+    "documents": pcc_grant.PARTS["documents"],
 }
 
 
