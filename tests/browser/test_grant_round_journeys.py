@@ -6,21 +6,19 @@ Every page of the journey, its refusals included, is checked with axe.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from funding import services as funding_services
 from grants import applicants
-from grants import services as grant_services
 from grants.models import Application, ApplicationStatus, Organisation, Screening
 from tests.factories import FundingStreamFactory
-from tests.grants.conftest import PDF, make_applicant, round_parts
+from tests.grants.conftest import PDF, make_applicant, open_a_round
 
 from .conftest import assert_accessible as axe_finds_nothing
 
@@ -197,21 +195,7 @@ def open_round(organisation, officer):
         budget=Decimal("100000"),
     )
     funding_services.plan_theme_get_or_create(name="Protecting vulnerable people")
-    now = timezone.now()
-    grant_round = grant_services.round_create(
-        by=officer,
-        funding_stream=stream,
-        name=ROUND_NAME,
-        summary="Grants of up to £10,000 for community safety projects.",
-        guidance="Projects must reduce crime or support victims in the county.",
-        budget=Decimal("50000"),
-        minimum_award=Decimal("500"),
-        maximum_award=Decimal("10000"),
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=14),
-        **round_parts(),
-    )
-    return grant_services.round_transition(grant_round=grant_round, by=officer, action="open")
+    return open_a_round(officer, stream, ROUND_NAME)
 
 
 @pytest.fixture

@@ -81,13 +81,13 @@ def round_parts() -> dict:
     }
 
 
-@pytest.fixture
-def open_round(officer, stream):
+def open_a_round(officer, stream, name: str = "PCC Community Grant 2026/27"):
+    """A round open since yesterday for a fortnight, asking ``round_parts``."""
     now = timezone.now()
     grant_round = grant_services.round_create(
         by=officer,
         funding_stream=stream,
-        name="PCC Community Grant 2026/27",
+        name=name,
         summary="Grants of up to £10,000 for community safety projects.",
         guidance="Projects must reduce crime or support victims in the county.",
         budget=Decimal("50000"),
@@ -98,6 +98,11 @@ def open_round(officer, stream):
         **round_parts(),
     )
     return grant_services.round_transition(grant_round=grant_round, by=officer, action="open")
+
+
+@pytest.fixture
+def open_round(officer, stream):
+    return open_a_round(officer, stream)
 
 
 def make_applicant(email: str, name: str = "Ann Applicant"):
