@@ -235,8 +235,11 @@ class RowForm(BoundedInputMixin, forms.Form):
     def row_name(self) -> str:
         return f"{self.noun} {self.row}"
 
+    # What a row must have one of not to be blank; each kind of row names its own.
+    filled_by: tuple[str, ...] = ()
+
     def is_blank(self, data: dict) -> bool:
-        raise NotImplementedError
+        return not any(data.get(name) for name in self.filled_by)
 
     def full_clean(self):
         super().full_clean()
@@ -327,8 +330,7 @@ class EligibilityForm(RowForm):
         help_text="For a yes or no question only.",
     )
 
-    def is_blank(self, data: dict) -> bool:
-        return not data.get("text")
+    filled_by = ("text",)
 
     def clean(self):
         data = super().clean()
@@ -402,8 +404,7 @@ class DocumentForm(RowForm):
     )
     required = forms.BooleanField(label="The document is required", required=False, initial=True)
 
-    def is_blank(self, data: dict) -> bool:
-        return not data.get("name") and not data.get("help_text")
+    filled_by = ("name", "help_text")
 
     def clean(self):
         data = super().clean()
