@@ -539,7 +539,7 @@ def test_a_new_person_applies_over_two_visits_a_colleague_sees_it_and_staff_scre
     expect(h1(page)).to_have_text("Dashboard")
     assert_accessible(page)
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("button", name="Grant rounds", exact=True).click()
+    nav.get_by_role("button", name="Funding", exact=True).click()
     nav.get_by_role("link", name="Grant rounds", exact=True).click()
     expect(h1(page)).to_have_text("Grant rounds")
     assert_accessible(page)
