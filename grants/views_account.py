@@ -60,7 +60,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            add_service_errors(form, error, aliases={"password": "password1"})
+            fields = {"password": "password1"}  # nosec B105 - field names, not a password
+            add_service_errors(form, error, aliases=fields)
         else:
             request.session[REGISTERED_EMAIL] = user.email
             return redirect("grants_public:register_sent")

@@ -37,7 +37,7 @@ QUICK_HASHER = override_settings(
     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
 )
 # What they register with, the same each time (the validators' verdict on it too).
-THROWAWAY_PASSWORD = "correct horse battery staple"  # noqa: S105 - made unusable at once
+THROWAWAY_PASSWORD = "correct horse battery staple"  # noqa: S105  # nosec B105 - made unusable at once
 FIRST_NAMES = ("Amira", "Ben", "Carol", "Dev", "Ellen", "Faisal", "Grace", "Harpreet")
 LAST_NAMES = ("Ahmed", "Bailey", "Chauhan", "Dixon", "Evans", "Foster", "Gill", "Hussain", "Kaur")
 
