@@ -111,6 +111,45 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+DEFAULT_OFFER_LETTER = """Dear {contact},
+
+{round}: {reference}, {title}
+
+I am pleased to tell you that the {decision_maker} has approved a grant of {amount} to \
+{organisation} for this project, for the period {period_start} to {period_end}.
+
+The grant is offered on the terms below, and on these conditions:
+{conditions}
+
+Monitoring returns are due on: {returns_due}.
+
+To accept the offer, sign in to your account and accept it online within 28 days.
+
+Yours sincerely,
+{office}"""
+
+DEFAULT_OFFER_TERMS = """1. The grant of {amount} is used only for the project described in application \
+{reference}, between {period_start} and {period_end}.
+2. {organisation} sends a monitoring return on each date due ({returns_due}) and tells the \
+office at once of any change to the project.
+3. Money not spent on the project, or spent on anything else, is repaid on request.
+4. The office's support is acknowledged in public material about the project.
+5. The office may publish the grant's amount, purpose and recipient as open data."""
+
+DEFAULT_OUTCOME_LETTER = """Dear {contact},
+
+{round}: {reference}, {title}
+
+Thank you for applying. I am sorry to tell you that your application has not been \
+successful this time.
+
+The reviewers' feedback:
+{feedback}
+
+Yours sincerely,
+{office}"""
+
+
 class OrganisationSettings(models.Model):
     """The one record of who the body is and what its office holders are called.
 
@@ -244,6 +283,28 @@ class OrganisationSettings(models.Model):
         max_length=20,
         choices=SigningCredentials.choices,
         default=SigningCredentials.PASSWORD_AND_CODE,
+    )
+
+    # Grant rounds' letters: templates whose {placeholders} are filled when a letter is
+    # written (the letters' page lists them); staff may still edit a letter before it
+    # is sent.
+    offer_letter_template = models.TextField(
+        "offer letter",
+        default=DEFAULT_OFFER_LETTER,
+        help_text="Placeholders: {contact}, {organisation}, {reference}, {title}, {round}, "
+        "{amount}, {period_start}, {period_end}, {conditions}, {returns_due}, {office}, "
+        "{decision_maker}.",
+    )
+    offer_terms_template = models.TextField(
+        "offer terms",
+        default=DEFAULT_OFFER_TERMS,
+        help_text="What an applicant accepts online. Same placeholders as the offer letter.",
+    )
+    outcome_letter_template = models.TextField(
+        "outcome letter",
+        default=DEFAULT_OUTCOME_LETTER,
+        help_text="For an unsuccessful application. Placeholders: {contact}, {organisation}, "
+        "{reference}, {title}, {round}, {feedback}, {office}.",
     )
 
     class Meta:

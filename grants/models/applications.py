@@ -16,7 +16,13 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from commissioning.models import CHARITY_NUMBER, COMPANY_NUMBER, Provider, ProviderType
+from commissioning.models import (
+    CHARITY_NUMBER,
+    COMPANY_NUMBER,
+    MonitoringFrequency,
+    Provider,
+    ProviderType,
+)
 from decisions import clock
 from funding.models import FundingStream, PlanTheme
 from pcc_grants.models import StoredDocument
@@ -65,6 +71,41 @@ class GrantRound(models.Model):
     )
     reference_prefix = models.CharField(
         max_length=10, default="PCCG", help_text="Applications are numbered PREFIX-YEAR-NNN."
+    )
+    reviews_required = models.PositiveSmallIntegerField(
+        "reviews each application needs",
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="The moderation page lists applications with fewer submitted reviews.",
+    )
+    spread_threshold = models.DecimalField(
+        "spread that needs a look",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        help_text=(
+            "Reviewers' weighted scores (0 to 100) further apart than this are flagged "
+            "for moderation."
+        ),
+    )
+    monitoring_frequency = models.CharField(
+        "monitoring returns",
+        max_length=20,
+        choices=MonitoringFrequency.choices,
+        default=MonitoringFrequency.QUARTERLY,
+        help_text="How often an award's agreement asks for a monitoring return.",
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="grant_rounds",
+        help_text="The Decision Record that awards the round's grants.",
+    )
+    imported = models.BooleanField(
+        default=False, editable=False, help_text="Run outside the product and imported."
     )
     status = models.CharField(
         max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT, editable=False
@@ -393,6 +434,19 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     screened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    imported = models.BooleanField(
+        default=False, editable=False, help_text="Made outside the product and imported."
+    )
+    # The proposed allocation an award became, when a decision is drafted from the
+    # panel's recommendations.
+    allocation = models.OneToOneField(
+        "funding.Allocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="application",
+    )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
