@@ -1,6 +1,6 @@
 """Staff pages for grant rounds: setting them up, running them, screening applications."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views_staff
 
@@ -29,6 +29,12 @@ urlpatterns = [
         views_staff.application_document,
         name="application_document",
     ),
+    # The review, the panel and the decision, each in a module of its own.
+    path("", include("grants.urls_reviewing")),
+    path("", include("grants.urls_moderation")),
+    path("", include("grants.urls_importing")),
+    path("", include("grants.urls_panel")),
+    path("", include("grants.urls_letters")),
     path("join-requests/", views_staff.join_requests, name="join_requests"),
     path(
         "join-requests/<int:pk>/answer/",

@@ -1,12 +1,13 @@
 """An applicant's own pages: their account, organisations and applications."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views_account, views_apply
 
 app_name = "grants_apply"
 
 urlpatterns = [
+    path("", include("grants.urls_apply_offers")),
     path("", views_account.account, name="account"),
     path("organisations/new/", views_account.organisation_new, name="organisation_new"),
     path("organisations/<int:pk>/", views_account.organisation, name="organisation"),

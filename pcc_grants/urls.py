@@ -39,6 +39,7 @@ urlpatterns = [
     path("decisions/", include("decisions.urls_public")),
     path("staff/rounds/", include("grants.urls")),
     path("apply/", include("grants.urls_apply")),
+    path("review/", include("grants.urls_review")),
     path("", include("grants.urls_public")),
     path("reports/", include("reports.urls")),
     path("transparency/", include("reports.urls_transparency")),

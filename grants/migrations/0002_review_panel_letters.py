@@ -9,296 +9,794 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commissioning', '0007_agreement_document_published'),
-        ('decisions', '0012_snapshot_search_vector'),
-        ('funding', '0006_approved_on_from_the_record'),
-        ('grants', '0001_initial'),
+        ("commissioning", "0007_agreement_document_published"),
+        ("decisions", "0012_snapshot_search_vector"),
+        ("funding", "0006_approved_on_from_the_record"),
+        ("grants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='allocation',
-            field=models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='application', to='funding.allocation'),
+            model_name="application",
+            name="allocation",
+            field=models.OneToOneField(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="application",
+                to="funding.allocation",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='imported',
-            field=models.BooleanField(default=False, editable=False, help_text='Made outside the product and imported.'),
+            model_name="application",
+            name="imported",
+            field=models.BooleanField(
+                default=False, editable=False, help_text="Made outside the product and imported."
+            ),
         ),
         migrations.AddField(
-            model_name='grantround',
-            name='decision',
-            field=models.ForeignKey(blank=True, editable=False, help_text="The Decision Record that awards the round's grants.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='grant_rounds', to='decisions.decision'),
+            model_name="grantround",
+            name="decision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The Decision Record that awards the round's grants.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="grant_rounds",
+                to="decisions.decision",
+            ),
         ),
         migrations.AddField(
-            model_name='grantround',
-            name='imported',
-            field=models.BooleanField(default=False, editable=False, help_text='Run outside the product and imported.'),
+            model_name="grantround",
+            name="imported",
+            field=models.BooleanField(
+                default=False, editable=False, help_text="Run outside the product and imported."
+            ),
         ),
         migrations.AddField(
-            model_name='grantround',
-            name='monitoring_frequency',
-            field=models.CharField(choices=[('none', 'No monitoring returns'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('twice_yearly', 'Twice yearly'), ('annual', 'Annual')], default='quarterly', help_text="How often an award's agreement asks for a monitoring return.", max_length=20, verbose_name='monitoring returns'),
+            model_name="grantround",
+            name="monitoring_frequency",
+            field=models.CharField(
+                choices=[
+                    ("none", "No monitoring returns"),
+                    ("monthly", "Monthly"),
+                    ("quarterly", "Quarterly"),
+                    ("twice_yearly", "Twice yearly"),
+                    ("annual", "Annual"),
+                ],
+                default="quarterly",
+                help_text="How often an award's agreement asks for a monitoring return.",
+                max_length=20,
+                verbose_name="monitoring returns",
+            ),
         ),
         migrations.AddField(
-            model_name='grantround',
-            name='reviews_required',
-            field=models.PositiveSmallIntegerField(default=2, help_text='The moderation page lists applications with fewer submitted reviews.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='reviews each application needs'),
+            model_name="grantround",
+            name="reviews_required",
+            field=models.PositiveSmallIntegerField(
+                default=2,
+                help_text="The moderation page lists applications with fewer submitted reviews.",
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="reviews each application needs",
+            ),
         ),
         migrations.AddField(
-            model_name='grantround',
-            name='spread_threshold',
-            field=models.DecimalField(decimal_places=2, default=Decimal('20'), help_text="Reviewers' weighted scores (0 to 100) further apart than this are flagged for moderation.", max_digits=5, verbose_name='spread that needs a look'),
+            model_name="grantround",
+            name="spread_threshold",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("20"),
+                help_text="Reviewers' weighted scores (0 to 100) further apart than this are flagged for moderation.",
+                max_digits=5,
+                verbose_name="spread that needs a look",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='allocation',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='funding.allocation'),
+            model_name="historicalapplication",
+            name="allocation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="funding.allocation",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='imported',
-            field=models.BooleanField(default=False, editable=False, help_text='Made outside the product and imported.'),
+            model_name="historicalapplication",
+            name="imported",
+            field=models.BooleanField(
+                default=False, editable=False, help_text="Made outside the product and imported."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalgrantround',
-            name='decision',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text="The Decision Record that awards the round's grants.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision'),
+            model_name="historicalgrantround",
+            name="decision",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="The Decision Record that awards the round's grants.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="decisions.decision",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalgrantround',
-            name='imported',
-            field=models.BooleanField(default=False, editable=False, help_text='Run outside the product and imported.'),
+            model_name="historicalgrantround",
+            name="imported",
+            field=models.BooleanField(
+                default=False, editable=False, help_text="Run outside the product and imported."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalgrantround',
-            name='monitoring_frequency',
-            field=models.CharField(choices=[('none', 'No monitoring returns'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('twice_yearly', 'Twice yearly'), ('annual', 'Annual')], default='quarterly', help_text="How often an award's agreement asks for a monitoring return.", max_length=20, verbose_name='monitoring returns'),
+            model_name="historicalgrantround",
+            name="monitoring_frequency",
+            field=models.CharField(
+                choices=[
+                    ("none", "No monitoring returns"),
+                    ("monthly", "Monthly"),
+                    ("quarterly", "Quarterly"),
+                    ("twice_yearly", "Twice yearly"),
+                    ("annual", "Annual"),
+                ],
+                default="quarterly",
+                help_text="How often an award's agreement asks for a monitoring return.",
+                max_length=20,
+                verbose_name="monitoring returns",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalgrantround',
-            name='reviews_required',
-            field=models.PositiveSmallIntegerField(default=2, help_text='The moderation page lists applications with fewer submitted reviews.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='reviews each application needs'),
+            model_name="historicalgrantround",
+            name="reviews_required",
+            field=models.PositiveSmallIntegerField(
+                default=2,
+                help_text="The moderation page lists applications with fewer submitted reviews.",
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="reviews each application needs",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalgrantround',
-            name='spread_threshold',
-            field=models.DecimalField(decimal_places=2, default=Decimal('20'), help_text="Reviewers' weighted scores (0 to 100) further apart than this are flagged for moderation.", max_digits=5, verbose_name='spread that needs a look'),
+            model_name="historicalgrantround",
+            name="spread_threshold",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("20"),
+                help_text="Reviewers' weighted scores (0 to 100) further apart than this are flagged for moderation.",
+                max_digits=5,
+                verbose_name="spread that needs a look",
+            ),
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('offer', 'Offer letter'), ('outcome', 'Outcome letter')], max_length=10)),
-                ('body', models.TextField(help_text="The letter's text, from the organisation's template.")),
-                ('feedback', models.TextField(blank=True, help_text="For an unsuccessful application: from the reviewers' comments.")),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('conditions', models.TextField(blank=True)),
-                ('returns_due', models.JSONField(blank=True, default=list, help_text="The monitoring returns' due dates, ISO dates.")),
-                ('terms', models.TextField(blank=True, verbose_name='acceptance terms')),
-                ('terms_sha256', models.CharField(blank=True, max_length=64)),
-                ('sha256', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='grants.application')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("offer", "Offer letter"), ("outcome", "Outcome letter")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="The letter's text, from the organisation's template."
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.TextField(
+                        blank=True,
+                        help_text="For an unsuccessful application: from the reviewers' comments.",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
+                ),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                ("conditions", models.TextField(blank=True)),
+                (
+                    "returns_due",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The monitoring returns' due dates, ISO dates.",
+                    ),
+                ),
+                ("terms", models.TextField(blank=True, verbose_name="acceptance terms")),
+                ("terms_sha256", models.CharField(blank=True, max_length=64)),
+                ("sha256", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application__reference', 'kind', 'pk'],
+                "ordering": ["application__reference", "kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='OfferAcceptance',
+            name="OfferAcceptance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(max_length=200, verbose_name='role in the organisation')),
-                ('accepted_on', models.DateField()),
-                ('terms_sha256', models.CharField(max_length=64)),
-                ('at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('agreement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offer_acceptance', to='commissioning.agreement')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('letter', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='acceptance', to='grants.letter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(max_length=200, verbose_name="role in the organisation"),
+                ),
+                ("accepted_on", models.DateField()),
+                ("terms_sha256", models.CharField(max_length=64)),
+                (
+                    "at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                (
+                    "agreement",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offer_acceptance",
+                        to="commissioning.agreement",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "letter",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acceptance",
+                        to="grants.letter",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PanelMeeting',
+            name="PanelMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date of the meeting')),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grant_round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_meetings', to='grants.grantround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date of the meeting")),
+                ("location", models.CharField(blank=True, max_length=200)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "grant_round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_meetings",
+                        to="grants.grantround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['held_on', 'pk'],
+                "ordering": ["held_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.CharField(max_length=200)),
-                ('organisation', models.CharField(blank=True, max_length=255)),
-                ('role', models.CharField(blank=True, help_text='For example: chair.', max_length=200)),
-                ('interests', models.TextField(blank=True, help_text='Their interests, as declared to the panel.', verbose_name='declared interests')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='grants.panelmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(max_length=200)),
+                ("organisation", models.CharField(blank=True, max_length=255)),
+                (
+                    "role",
+                    models.CharField(blank=True, help_text="For example: chair.", max_length=200),
+                ),
+                (
+                    "interests",
+                    models.TextField(
+                        blank=True,
+                        help_text="Their interests, as declared to the panel.",
+                        verbose_name="declared interests",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="grants.panelmeeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PanelInterest',
+            name="PanelInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nature', models.TextField(verbose_name='nature of the interest')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_interests', to='grants.application')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='grants.panelmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nature", models.TextField(verbose_name="nature of the interest")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_interests",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="grants.panelmember",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PanelRecommendation',
+            name="PanelRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('award', 'Award'), ('award_in_part', 'Award in part'), ('do_not_award', 'Do not award')], max_length=20)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, help_text='The award: the amount requested, or less for an award in part.', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('conditions', models.TextField(blank=True)),
-                ('reasons', models.TextField()),
-                ('recorded_at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='panel_recommendation', to='grants.application')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='grants.panelmeeting')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("award", "Award"),
+                            ("award_in_part", "Award in part"),
+                            ("do_not_award", "Do not award"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="The award: the amount requested, or less for an award in part.",
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("conditions", models.TextField(blank=True)),
+                ("reasons", models.TextField()),
+                (
+                    "recorded_at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_recommendation",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="grants.panelmeeting",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application__reference'],
+                "ordering": ["application__reference"],
             },
         ),
         migrations.CreateModel(
-            name='Reviewer',
+            name="Reviewer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.CharField(blank=True, max_length=255)),
-                ('organisation_key', models.CharField(blank=True, editable=False, max_length=255)),
-                ('external', models.BooleanField(default=True, help_text='Outside the office: sees only what is assigned to them.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='reviewer', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=255)),
+                ("organisation_key", models.CharField(blank=True, editable=False, max_length=255)),
+                (
+                    "external",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Outside the office: sees only what is assigned to them.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviewer",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__last_name', 'user__first_name', 'pk'],
+                "ordering": ["user__last_name", "user__first_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('assigned', 'Waiting for the declaration of interests'), ('conflicted', 'Conflict declared'), ('in_progress', 'Being scored'), ('submitted', 'Submitted')], default='assigned', editable=False, max_length=20)),
-                ('assigned_at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('declaration', models.CharField(blank=True, choices=[('', 'Not declared'), ('no_conflict', 'No conflict'), ('conflict', 'Conflict of interest')], default='', editable=False, max_length=20)),
-                ('conflict_nature', models.TextField(blank=True, help_text='For example: I am one of its trustees.', verbose_name='nature of the conflict')),
-                ('automatic_conflict', models.BooleanField(default=False, editable=False)),
-                ('declared_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('recommendation', models.CharField(blank=True, choices=[('fund', 'Fund'), ('fund_in_part', 'Fund in part'), ('do_not_fund', 'Do not fund')], max_length=20)),
-                ('recommended_amount', models.DecimalField(blank=True, decimal_places=2, help_text='For a recommendation to fund in part.', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('comment', models.TextField(blank=True, verbose_name='overall comment')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('content', models.JSONField(blank=True, editable=False, null=True)),
-                ('content_sha256', models.CharField(blank=True, editable=False, max_length=64)),
-                ('imported', models.BooleanField(default=False, editable=False)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='grants.application')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='grants.reviewer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Waiting for the declaration of interests"),
+                            ("conflicted", "Conflict declared"),
+                            ("in_progress", "Being scored"),
+                            ("submitted", "Submitted"),
+                        ],
+                        default="assigned",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "assigned_at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                (
+                    "declaration",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not declared"),
+                            ("no_conflict", "No conflict"),
+                            ("conflict", "Conflict of interest"),
+                        ],
+                        default="",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "conflict_nature",
+                    models.TextField(
+                        blank=True,
+                        help_text="For example: I am one of its trustees.",
+                        verbose_name="nature of the conflict",
+                    ),
+                ),
+                ("automatic_conflict", models.BooleanField(default=False, editable=False)),
+                ("declared_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "recommendation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fund", "Fund"),
+                            ("fund_in_part", "Fund in part"),
+                            ("do_not_fund", "Do not fund"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "recommended_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="For a recommendation to fund in part.",
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="overall comment")),
+                ("submitted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("content", models.JSONField(blank=True, editable=False, null=True)),
+                ("content_sha256", models.CharField(blank=True, editable=False, max_length=64)),
+                ("imported", models.BooleanField(default=False, editable=False)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="grants.reviewer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application__reference', 'reviewer__user__last_name', 'pk'],
+                "ordering": ["application__reference", "reviewer__user__last_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewerAssignment',
+            name="ReviewerAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grant_round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewer_assignments', to='grants.grantround')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='grants.reviewer')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='funding.plantheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "assigned_at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "grant_round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviewer_assignments",
+                        to="grants.grantround",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="grants.reviewer",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="funding.plantheme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assigned_at', 'pk'],
+                "ordering": ["assigned_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewEvent',
+            name="ReviewEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=30)),
-                ('label', models.CharField(max_length=100)),
-                ('at', models.DateTimeField(default=grants.models.applications.now, editable=False)),
-                ('reason', models.TextField(blank=True)),
-                ('content_sha256', models.CharField(blank=True, max_length=64)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='grants.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=30)),
+                ("label", models.CharField(max_length=100)),
+                (
+                    "at",
+                    models.DateTimeField(default=grants.models.applications.now, editable=False),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("content_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="grants.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='grants.criterion')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='grants.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="grants.criterion",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="grants.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criterion__position', 'criterion__pk'],
+                "ordering": ["criterion__position", "criterion__pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreDescriptor',
+            name="ScoreDescriptor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField()),
-                ('descriptor', models.CharField(max_length=200)),
-                ('grant_round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_descriptors', to='grants.grantround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField()),
+                ("descriptor", models.CharField(max_length=200)),
+                (
+                    "grant_round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_descriptors",
+                        to="grants.grantround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['score'],
+                "ordering": ["score"],
             },
         ),
         migrations.AddConstraint(
-            model_name='letter',
-            constraint=models.UniqueConstraint(fields=('application', 'kind'), name='one_letter_of_a_kind'),
+            model_name="letter",
+            constraint=models.UniqueConstraint(
+                fields=("application", "kind"), name="one_letter_of_a_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelinterest',
-            constraint=models.UniqueConstraint(fields=('member', 'application'), name='one_interest_per_application'),
+            model_name="panelinterest",
+            constraint=models.UniqueConstraint(
+                fields=("member", "application"), name="one_interest_per_application"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('application', 'reviewer'), name='one_review_per_reviewer'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("application", "reviewer"), name="one_review_per_reviewer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewerassignment',
-            constraint=models.UniqueConstraint(fields=('grant_round', 'reviewer', 'theme'), name='one_assignment_per_theme', nulls_distinct=False),
+            model_name="reviewerassignment",
+            constraint=models.UniqueConstraint(
+                fields=("grant_round", "reviewer", "theme"),
+                name="one_assignment_per_theme",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='one_score_per_criterion'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("review", "criterion"), name="one_score_per_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoredescriptor',
-            constraint=models.UniqueConstraint(fields=('grant_round', 'score'), name='one_descriptor_per_score'),
+            model_name="scoredescriptor",
+            constraint=models.UniqueConstraint(
+                fields=("grant_round", "score"), name="one_descriptor_per_score"
+            ),
         ),
     ]

@@ -4,25 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pcc_grants', '0011_applicant_role'),
+        ("pcc_grants", "0011_applicant_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisationsettings',
-            name='offer_letter_template',
-            field=models.TextField(default='Dear {contact},\n\n{round}: {reference}, {title}\n\nI am pleased to tell you that the {decision_maker} has approved a grant of {amount} to {organisation} for this project, for the period {period_start} to {period_end}.\n\nThe grant is offered on the terms below, and on these conditions:\n{conditions}\n\nMonitoring returns are due on: {returns_due}.\n\nTo accept the offer, sign in to your account and accept it online within 28 days.\n\nYours sincerely,\n{office}', help_text='Placeholders: {contact}, {organisation}, {reference}, {title}, {round}, {amount}, {period_start}, {period_end}, {conditions}, {returns_due}, {office}, {decision_maker}.', verbose_name='offer letter'),
+            model_name="organisationsettings",
+            name="offer_letter_template",
+            field=models.TextField(
+                default="Dear {contact},\n\n{round}: {reference}, {title}\n\nI am pleased to tell you that the {decision_maker} has approved a grant of {amount} to {organisation} for this project, for the period {period_start} to {period_end}.\n\nThe grant is offered on the terms below, and on these conditions:\n{conditions}\n\nMonitoring returns are due on: {returns_due}.\n\nTo accept the offer, sign in to your account and accept it online within 28 days.\n\nYours sincerely,\n{office}",
+                help_text="Placeholders: {contact}, {organisation}, {reference}, {title}, {round}, {amount}, {period_start}, {period_end}, {conditions}, {returns_due}, {office}, {decision_maker}.",
+                verbose_name="offer letter",
+            ),
         ),
         migrations.AddField(
-            model_name='organisationsettings',
-            name='offer_terms_template',
-            field=models.TextField(default="1. The grant of {amount} is used only for the project described in application {reference}, between {period_start} and {period_end}.\n2. {organisation} sends a monitoring return on each date due ({returns_due}) and tells the office at once of any change to the project.\n3. Money not spent on the project, or spent on anything else, is repaid on request.\n4. The office's support is acknowledged in public material about the project.\n5. The office may publish the grant's amount, purpose and recipient as open data.", help_text='What an applicant accepts online. Same placeholders as the offer letter.', verbose_name='offer terms'),
+            model_name="organisationsettings",
+            name="offer_terms_template",
+            field=models.TextField(
+                default="1. The grant of {amount} is used only for the project described in application {reference}, between {period_start} and {period_end}.\n2. {organisation} sends a monitoring return on each date due ({returns_due}) and tells the office at once of any change to the project.\n3. Money not spent on the project, or spent on anything else, is repaid on request.\n4. The office's support is acknowledged in public material about the project.\n5. The office may publish the grant's amount, purpose and recipient as open data.",
+                help_text="What an applicant accepts online. Same placeholders as the offer letter.",
+                verbose_name="offer terms",
+            ),
         ),
         migrations.AddField(
-            model_name='organisationsettings',
-            name='outcome_letter_template',
-            field=models.TextField(default="Dear {contact},\n\n{round}: {reference}, {title}\n\nThank you for applying. I am sorry to tell you that your application has not been successful this time.\n\nThe reviewers' feedback:\n{feedback}\n\nYours sincerely,\n{office}", help_text='For an unsuccessful application. Placeholders: {contact}, {organisation}, {reference}, {title}, {round}, {feedback}, {office}.', verbose_name='outcome letter'),
+            model_name="organisationsettings",
+            name="outcome_letter_template",
+            field=models.TextField(
+                default="Dear {contact},\n\n{round}: {reference}, {title}\n\nThank you for applying. I am sorry to tell you that your application has not been successful this time.\n\nThe reviewers' feedback:\n{feedback}\n\nYours sincerely,\n{office}",
+                help_text="For an unsuccessful application. Placeholders: {contact}, {organisation}, {reference}, {title}, {round}, {feedback}, {office}.",
+                verbose_name="outcome letter",
+            ),
         ),
     ]

@@ -1,0 +1,3 @@
+"""The applicant's letters and offers."""
+
+urlpatterns = []

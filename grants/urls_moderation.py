@@ -1,0 +1,3 @@
+"""Staff pages of grant rounds: moderation."""
+
+urlpatterns = []
