@@ -128,8 +128,8 @@ To accept the offer, sign in to your account and accept it online within 28 days
 Yours sincerely,
 {office}"""
 
-DEFAULT_OFFER_TERMS = """1. The grant of {amount} is used only for the project described in application \
-{reference}, between {period_start} and {period_end}.
+DEFAULT_OFFER_TERMS = """1. The grant of {amount} is used only for the project described in \
+application {reference}, between {period_start} and {period_end}.
 2. {organisation} sends a monitoring return on each date due ({returns_due}) and tells the \
 office at once of any change to the project.
 3. Money not spent on the project, or spent on anything else, is repaid on request.

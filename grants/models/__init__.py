@@ -43,12 +43,13 @@ from .reviews import (
     PanelRecommendation,
     Recommendation,
     Review,
-    ReviewEvent,
     Reviewer,
     ReviewerAssignment,
+    ReviewEvent,
     ReviewStatus,
     Score,
     ScoreDescriptor,
+    review_content,
 )
 
 __all__ = [
@@ -96,4 +97,5 @@ __all__ = [
     "_document_path",
     "canonical_sha256",
     "now",
+    "review_content",
 ]

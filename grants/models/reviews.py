@@ -375,3 +375,30 @@ class OfferAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} accepted by {self.name}"
+
+
+def review_content(review: Review, scores) -> dict:
+    """What a submitted review locks, as the canonical JSON its SHA-256 is taken of
+    (``canonical_sha256``): the application, the reviewer, the declaration, each
+    criterion's score and comment, and the recommendation. ``scores`` are the review's
+    ``Score`` rows with their criterion."""
+    return {
+        "application": review.application.reference,
+        "reviewer": review.reviewer.user.email.lower(),
+        "declaration": review.declaration,
+        "conflict_nature": review.conflict_nature,
+        "scores": [
+            {
+                "criterion": score.criterion.name,
+                "weight_percent": f"{score.criterion.weight_percent:f}",
+                "score": score.score,
+                "comment": score.comment,
+            }
+            for score in sorted(scores, key=lambda s: (s.criterion.position, s.criterion.pk))
+        ],
+        "recommendation": review.recommendation,
+        "recommended_amount": (
+            None if review.recommended_amount is None else f"{review.recommended_amount:f}"
+        ),
+        "comment": review.comment,
+    }
