@@ -81,9 +81,14 @@ class ReviewerAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["grant_round", "reviewer", "theme"],
+                condition=models.Q(theme__isnull=False),
                 name="one_assignment_per_theme",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["grant_round", "reviewer"],
+                condition=models.Q(theme__isnull=True),
+                name="one_assignment_to_every_theme",
+            ),
         ]
 
     def __str__(self) -> str:
