@@ -14,6 +14,21 @@ from .factories import (
 )
 
 
+# Passwords: the suite hashes them with MD5, not the deployed PBKDF2 (870,000
+# iterations, about a third of a second a password). Signing re-asks a password, so the
+# slow hasher cost minutes of every run and tested nothing; the deployed hasher is
+# held to by tests/pcc_grants/test_password_hashing.py, which restores it.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _sign_in_without_two_factor(monkeypatch):
     """Pages are reached as signed in (``force_login``): no role is sent to set up a
