@@ -13,7 +13,6 @@ from .factories import (
     signing_code,
 )
 
-
 # Passwords: the suite hashes them with MD5, not the deployed PBKDF2 (870,000
 # iterations, about a third of a second a password). Signing re-asks a password, so the
 # slow hasher cost minutes of every run and tested nothing; the deployed hasher is

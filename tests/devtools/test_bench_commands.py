@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def media_and_hasher(settings, tmp_path):
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"  # load_demo stores 034-2016's PDF
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_bench_report_pdf_prints_the_median_and_keeps_nothing():

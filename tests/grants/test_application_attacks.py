@@ -26,9 +26,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _private_files_in_a_temporary_folder(settings, tmp_path):
-    """Uploads go to a folder of the test's own; passwords hash quickly."""
+    """Uploads go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 SECTIONS = ("eligibility", "project", "about-your-project", "delivery", "budget", "documents")

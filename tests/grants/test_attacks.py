@@ -40,11 +40,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def text_of(response) -> str:
     return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
