@@ -146,7 +146,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("action") == "submit":
             reviewing.review_submit(review=found, by=request.user)
     except ValidationError as error:
-        if error.code == "not_allowed":
+        if getattr(error, "code", None) == "not_allowed":
             raise PermissionDenied(" ".join(error.messages)) from error
         add_service_errors(form, error)
         found.refresh_from_db()
@@ -172,7 +172,7 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
             nature=form.cleaned_data.get("conflict_nature", ""),
         )
     except ValidationError as error:
-        if error.code == "not_allowed":
+        if getattr(error, "code", None) == "not_allowed":
             raise PermissionDenied(" ".join(error.messages)) from error
         add_service_errors(form, error)
         return _declaration_page(request, found, form, status=400)

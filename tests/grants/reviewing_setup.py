@@ -1,8 +1,6 @@
 """A round in review for the reviewing tests: two organisations' submitted applications
 (one naming a partner in its budget), an external reviewer and a member of staff."""
 
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 

@@ -1,6 +1,9 @@
 """Reviewers, assignments, declarations and scores, through the services: what each
 refuses (with the database unchanged), the lock, and the conflicts the product finds."""
 
+# The fixtures of reviewing_setup are imported by name, and named again as arguments.
+# ruff: noqa: F811
+
 from decimal import Decimal
 
 import pytest
