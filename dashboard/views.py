@@ -39,6 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles == {Role.APPLICANT}:
         # An applicant's home is their own applications, never the staff dashboard.
         return redirect("grants_apply:account")
+    if roles == {Role.REVIEWER}:
+        # A reviewer's home is the reviews assigned to them.
+        return redirect("grants_review:reviews")
     year = current_financial_year() if can_view_position(request.user) else None
     overdue, overdue_count = None, 0
     if can_view_commissioning(request.user):

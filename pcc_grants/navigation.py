@@ -8,6 +8,7 @@ from .roles import STAFF_ROLES, Role, user_roles
 
 ANY_SIGNED_IN = frozenset(Role)
 APPLICANTS = frozenset({Role.APPLICANT})
+REVIEWERS = frozenset({Role.REVIEWER})
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,9 @@ class NavItem:
 FUNDING_EDITORS = frozenset({Role.OFFICER, Role.CHIEF_FINANCE_OFFICER})
 
 NAVIGATION = (
-    NavItem("Dashboard", "home", ANY_SIGNED_IN - APPLICANTS),
+    # A reviewer's home is their reviews (a member of staff who reviews keeps both).
+    NavItem("Dashboard", "home", ANY_SIGNED_IN - APPLICANTS - REVIEWERS),
+    NavItem("Your reviews", "grants_review:reviews", REVIEWERS),
     NavItem("Your applications", "grants_apply:account", APPLICANTS),
     NavItem("Grant rounds open", "grants_public:rounds", APPLICANTS),
     NavItem("Funding streams", "funding:stream_list", STAFF_ROLES, "Funding"),

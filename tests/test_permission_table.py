@@ -107,8 +107,9 @@ CODES = {"200", "400", "403", "404", "405", "L", "A", ">", "R"}
 # The public register and open data answer everyone (DESIGN §4, §7).
 TABLE = {
     #                                                       anon off cfo ce  mo  pcc pnl rev app adm
-    # an applicant's home is their own applications
-    "/":                ("200 200 200 200 200 200 200 200 >   200", "/apply/"),
+    # an applicant's home is their own applications, a reviewer's their reviews
+    "/":                ("200 200 200 200 200 200 200 >   >   200",
+                         {Role.REVIEWER: "/review/", Role.APPLICANT: "/apply/"}),
     "/health/":                                             "200 200 200 200 200 200 200 200 200 200",
     "/accounts/login/":                                     "200 200 200 200 200 200 200 200 200 200",
     # signing out is a POST (Django 5); a GET signs nobody out
@@ -445,10 +446,121 @@ POSTED = {
 }
 
 
+# Grant rounds, part 2: reviewers, declarations of interest and scoring -------------------
+# fmt: off
+TABLE.update({
+    #                                                       anon off cfo ce  mo  pcc pnl rev app adm
+    # A reviewer's own pages: only the reviews assigned to them (the world's Reviewer has
+    # declared no conflict on the submitted application)
+    "/review/":                                             "L   403 403 403 403 403 403 200 403 403",
+    "/review/{review}/":                                    "L   403 403 403 403 403 403 200 403 403",
+    "/review/{review}/declare/":                            "L   405 405 405 405 405 405 405 405 405",
+    "/review/{review}/documents/{application_document}/":   "L   403 403 403 403 403 403 200 403 403",
+    # a new reviewer's link to set a password: without a valid token it says so
+    "/review/welcome/MQ/not-a-token/":                      "200 200 200 200 200 200 200 200 200 200",
+    # Staff pages of the review: every staff role reads; the Officer and CFO change
+    "/staff/rounds/reviewers/":                             "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/reviewers/new/":                         "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/reviewers/staff/":                       "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/{round}/reviewers/":                     "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/{round}/reviewers/assign/":              "L   405 405 405 405 405 405 405 405 405",
+    "/staff/rounds/{round}/reviewers/assign-one/":          "L   405 405 405 405 405 405 405 405 405",
+    "/staff/rounds/reviews/{review}/reopen/":               "L   405 405 405 405 405 405 405 405 405",
+})
+STATE_ROWS += [
+    # Another reviewer's review, and one the Reviewer declared a conflict on, do not exist
+    # for them (acceptance point 3 of issue 18)
+    ("/review/{others_review}/",                            "L   403 403 403 403 403 403 404 403 403"),
+    ("/review/{others_review}/documents/{application_document}/",
+                                                            "L   403 403 403 403 403 403 404 403 403"),
+    ("/review/{conflicted_review}/",                        "L   403 403 403 403 403 403 404 403 403"),
+    ("/review/{conflicted_review}/documents/{conflicted_document}/",
+                                                            "L   403 403 403 403 403 403 404 403 403"),
+]
+POST_ROWS += [
+    # Scores and declarations posted to a review not theirs, or conflicted: refused
+    ("/review/{others_review}/", "scores",                  "L   403 403 403 403 403 403 404 403 403"),
+    ("/review/{conflicted_review}/", "scores",              "L   403 403 403 403 403 403 404 403 403"),
+    ("/review/{others_review}/declare/", "no conflict",     "L   403 403 403 403 403 403 404 403 403"),
+    ("/review/{conflicted_review}/declare/", "no conflict", "L   403 403 403 403 403 403 404 403 403"),
+    # the round is open: nobody assigns, scores or reopens yet
+    ("/staff/rounds/{round}/reviewers/assign-one/", "assign",
+        ("L   >   >   403 403 403 403 403 403 403", "/staff/rounds/{round}/reviewers/")),
+]
+# fmt: on
+POSTED.update(
+    {
+        "scores": lambda world: {
+            f"score_{world.ids['criterion']}": "5",
+            "recommendation": "fund",
+            "action": "submit",
+        },
+        "no conflict": lambda world: {"declaration": "no_conflict"},
+        "assign": lambda world: {
+            "application": world.ids["submitted_application"],
+            "reviewer": world.ids["reviewer"],
+        },
+    }
+)
+
+
+def _reviewing_world(users, ids) -> dict:
+    """The Reviewer's review of the submitted application (no conflict declared), another
+    reviewer's review of it, and the Reviewer's conflicted review of a second submitted
+    application. The round is open, so the reviews are made straight in the tables."""
+    from grants.models import Application, Declaration, Review, Reviewer, ReviewStatus
+
+    submitted = Application.objects.get(pk=ids["submitted_application"])
+    second = grant_services.application_start(
+        by=users[Role.APPLICANT],
+        grant_round=submitted.grant_round,
+        organisation=submitted.organisation,
+    )
+    grant_round = submitted.grant_round
+    grant_services.application_save(
+        application=second,
+        by=users[Role.APPLICANT],
+        title="Outreach",
+        amount_requested=Decimal("300"),
+        project_start=date(2016, 4, 1),
+        project_end=date(2017, 3, 31),
+        eligibility={grant_round.eligibility_questions.get().pk: "confirmed"},
+        responses={grant_round.questions.get().pk: "Outreach to victims."},
+        lines=[("Leaflets", Decimal("300"))],
+    )
+    document = grant_services.application_document_add(
+        application=second,
+        by=users[Role.APPLICANT],
+        required_document=grant_round.required_documents.get(),
+        upload=SimpleUploadedFile("accounts.pdf", PDF),
+    )
+    second = grant_services.application_submit(application=second, by=users[Role.APPLICANT])
+    reviewer = Reviewer.objects.create(user=users[Role.REVIEWER], organisation="Independent")
+    other = Reviewer.objects.create(user=UserFactory(username="other-reviewer"))
+    started = {"status": ReviewStatus.IN_PROGRESS, "declaration": Declaration.NO_CONFLICT}
+    review = Review.objects.create(application=submitted, reviewer=reviewer, **started)
+    others = Review.objects.create(application=submitted, reviewer=other, **started)
+    conflicted = Review.objects.create(
+        application=second,
+        reviewer=reviewer,
+        status=ReviewStatus.CONFLICTED,
+        declaration=Declaration.CONFLICT,
+        conflict_nature="A trustee.",
+    )
+    return {
+        "reviewer": reviewer.pk,
+        "review": review.pk,
+        "others_review": others.pk,
+        "conflicted_review": conflicted.pk,
+        "conflicted_document": document.pk,
+        "criterion": grant_round.criteria.get().pk,
+    }
+
+
 @dataclass(frozen=True)
 class Expectation:
     codes: tuple[str, ...]
-    target: str = ""  # where ">" redirects to
+    target: str | dict = ""  # where ">" redirects to (a dict: by column)
 
     @classmethod
     def parse(cls, value) -> "Expectation":
@@ -457,6 +569,9 @@ class Expectation:
 
     def for_column(self, column) -> str:
         return self.codes[COLUMNS.index(column)]
+
+    def target_for(self, column) -> str:
+        return self.target.get(column, "") if isinstance(self.target, dict) else self.target
 
 
 # Which pattern each row stands for ---------------------------------------------------------
@@ -714,6 +829,7 @@ def _build_world() -> World:
     assert (published.status, withheld.status) == ("published", "not_published")
 
     ids.update(_grant_rounds(officer, users[Role.APPLICANT], stream))
+    ids.update(_reviewing_world(users, ids))
     frozen_allocation.refresh_from_db()
     assert frozen_allocation.status == "approved"
 
@@ -870,7 +986,8 @@ def test_every_pattern_answers_every_role_as_the_table_says(world, endpoint, col
     url = _admin_url(endpoint, world) if template is None else template.format(**world.ids)
     assert resolve(url).route == endpoint.route, f"{url} does not ask for {endpoint.name}"
     code = expectation.for_column(column)
-    _ask(world, column, url, code, expectation.target, f"{endpoint.name}, row {matched!r}")
+    target = expectation.target_for(column)
+    _ask(world, column, url, code, target, f"{endpoint.name}, row {matched!r}")
 
 
 STATE_CASES = [
@@ -885,7 +1002,8 @@ STATE_CASES = [
 def test_state_dependent_answers(world, template, value, column):
     expectation = Expectation.parse(value)
     url = template.format(**world.ids)
-    _ask(world, column, url, expectation.for_column(column), expectation.target, "state row")
+    target = expectation.target_for(column)
+    _ask(world, column, url, expectation.for_column(column), target, "state row")
 
 
 POST_CASES = [
@@ -911,7 +1029,8 @@ def test_actions_answer_every_role_as_the_table_says(world, template, posted, va
     expectation = Expectation.parse(value)
     url = template.format(**world.ids)
     code = expectation.for_column(column)
-    target = expectation.target.format(**world.ids) if expectation.target else ""
+    target = expectation.target_for(column)
+    target = target.format(**world.ids) if target else ""
     response = world.clients[column].post(url, POSTED[posted](world))
     who = column.label if isinstance(column, Role) else column
     if code == "R":

@@ -43,6 +43,9 @@ PUBLIC_VIEWS = {
     "grants_public:register_sent",
     "grants_public:verify",
     "grants_public:send_link_again",
+    # Grant rounds, part 2: the link that lets a new reviewer set a password (Django's
+    # password-reset token: it works once, and shows nothing without a valid one)
+    "grants_review:welcome",
 }
 
 

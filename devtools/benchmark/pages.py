@@ -84,6 +84,24 @@ NOT_BENCHED = {
     "grants_apply:document_remove": "POST only",
     "grants_apply:section": "one application's section",
 }
+# Grant rounds, part 2: reviewers, declarations and scoring. The reviewer's list and the
+# round's reviewers page are held by tests/grants/test_reviewing_pages.py's query counts.
+NOT_BENCHED.update(
+    {
+        "grants:reviewers": "the bulk data holds no reviewer",
+        "grants:reviewer_new": "a form: nothing on it grows with the data",
+        "grants:reviewer_staff": "a form listing the staff",
+        "grants:round_reviewers": "the bulk data holds no grant round; held by a query test",
+        "grants:round_assign": "POST only",
+        "grants:application_assign": "POST only",
+        "grants:review_reopen": "POST only",
+        "grants_review:reviews": "one reviewer's own reviews; held by a query-count test",
+        "grants_review:review": "one review of one application",
+        "grants_review:declare": "POST only",
+        "grants_review:document": "streams an uploaded file; bulk data has none",
+        "grants_review:welcome": "one person's link: nothing on it grows with the data",
+    }
+)
 # The admin, and the passkey ceremonies (JSON, POST only, one person's keys).
 NOT_BENCHED_PREFIXES = ("admin:", "otp_webauthn:")
 
