@@ -29,6 +29,7 @@ from grants.models import (
     canonical_sha256,
     review_content,
 )
+from grants.ranking import rank
 from pcc_grants.roles import Role
 from tests.factories import FundingStreamFactory, ProviderFactory, UserFactory
 
@@ -450,6 +451,85 @@ def test_every_problem_is_listed_at_once(stream):
         ("applications", 3, "submitted_at"),
         ("reviews", 3, "impact"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "where", "message"),
+    [
+        (
+            {"round": changed(ROUND, 7, 1, "2013-06-30")},
+            ("round", 7, "value"),
+            "closes: The round must close after it opens.",
+        ),
+        (
+            {"round": changed(ROUND, 5, 1, 200000)},
+            ("round", 5, "value"),
+            "more than the £100,000 Community Safety Fund (2013/14) has available",
+        ),
+        (
+            {"round": changed(ROUND, 10, 1, 0)},
+            ("round", 10, "value"),
+            "score_scale: The scale runs from 0 to a whole number",
+        ),
+        (
+            {"applications": changed(APPLICATIONS, 2, "charity_number", "12")},
+            ("applications", 2, "charity_number"),
+            "Enter a charity number",
+        ),
+        (
+            {"applications": changed(APPLICATIONS, 2, "eligible", "perhaps")},
+            ("applications", 2, "eligible"),
+            "Enter yes or no.",
+        ),
+        (
+            {"reviews": changed(REVIEWS, 2, "recommendation", "maybe")},
+            ("reviews", 2, "recommendation"),
+            "Enter fund, fund in part or do not fund.",
+        ),
+        (
+            {"reviews": changed(REVIEWS, 3, "application", "PCCG-2013-001")},
+            ("reviews", 3, "reviewer_email"),
+            "already reviews PCCG-2013-001 on row 2",
+        ),
+        (
+            {"reviews": changed(REVIEWS, 2, "reviewer_email", "not an address")},
+            ("reviews", 2, "reviewer_email"),
+            "Enter an e-mail address",
+        ),
+        (
+            {"criteria": [*CRITERIA, ["need", 0]]},
+            ("criteria", 5, "weight_percent"),
+            "Enter a weight above 0.",
+        ),
+    ],
+    ids=[
+        "close before opening",
+        "budget over the stream",
+        "scale of 0",
+        "charity number",
+        "eligible",
+        "recommendation",
+        "reviewer twice",
+        "e-mail address",
+        "weight of 0",
+    ],
+)
+def test_further_refusals_name_their_cell(stream, sheets, where, message):
+    assert_refused(workbook(**sheets), *where, message)
+
+
+def test_the_imported_round_ranks_without_its_ineligible_application_or_conflicted_review(
+    stream,
+):
+    assert round_import(content=workbook()).saved
+    ranking = rank(GrantRound.objects.get())
+    # 001: (4/5·40 + 5/5·35 + 3/5·25 = 82) and (2/5 of 100 = 40), mean 61;
+    # 002: Jo's 3/5·40 + 3/5·35 + 2/5·25 = 55 (Sam declared a conflict); 003 ineligible
+    assert [(r.reference, r.reviews, r.weighted_score, r.within_fund) for r in ranking.rows] == [
+        ("PCCG-2013-001", 2, Decimal("61.00"), True),
+        ("PCCG-2013-002", 1, Decimal("55.00"), True),
+    ]
+    assert ranking.unscored == []
 
 
 # The command ------------------------------------------------------------------------
