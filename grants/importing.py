@@ -333,7 +333,7 @@ def _check_reviews(records, plan: ImportPlan, organisation_keys, scale) -> None:
         email = row.text("reviewer_email", required=True).lower()
         name = row.text("reviewer_name", required=True)
         organisation = row.text("reviewer_organisation")
-        conflict = row.yes("conflict")
+        conflict = row.yes("conflict", required=False)
         recommendation = " ".join(row.text("recommendation").lower().split())
         comment = row.text("comment")
         if email:

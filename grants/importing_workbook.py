@@ -178,8 +178,9 @@ class _SheetRow(_Row):
             self.error(column, NOT_A_WHOLE_NUMBER)
         return number
 
-    def yes(self, column: str) -> bool:
-        value = self.text(column, required=True).lower()
+    def yes(self, column: str, *, required: bool = True) -> bool:
+        """Yes or no; left blank (where that is allowed), no."""
+        value = self.text(column, required=required).lower()
         if value and value not in YES and value not in {"no", "n", "false", "0"}:
             self.error(column, YES_OR_NO)
         return value in YES
@@ -232,6 +233,8 @@ def _records(sheets, problems, sheet: str, known, required, *, unknown_message=U
     seen = set()
     expected = ", ".join(known)
     for name in header:
+        if not name:
+            continue  # a column with no header is not read
         if name in seen:
             problems.append(ImportProblem(sheet, 1, name, DUPLICATE_COLUMN.format(column=name)))
         elif name and name not in known:

@@ -297,6 +297,17 @@ def test_without_a_person_the_import_is_made_by_an_account_that_cannot_sign_in(s
     assert Reviewer.objects.count() == 2  # matched by their e-mail addresses
 
 
+def test_blank_conflicts_are_no_and_columns_without_a_header_are_not_read(stream):
+    reviews = [[*row, None, "a note" if n else None] for n, row in enumerate(REVIEWS)]
+    reviews = changed(reviews, 2, "conflict", None)
+    summary = round_import(content=workbook(reviews=reviews))
+    assert summary.saved, summary.problems
+    review = Review.objects.get(
+        application__reference="PCCG-2013-001", reviewer__user__email="jo.reviewer@example.org"
+    )
+    assert review.declaration == "no_conflict" and review.scores.count() == 3
+
+
 def test_a_dry_run_reports_what_it_would_make_and_saves_nothing(stream):
     before = counts()
     summary = round_import(content=workbook(), dry_run=True)
