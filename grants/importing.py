@@ -24,6 +24,7 @@ from commissioning.models import CHARITY_NUMBER, COMPANY_NUMBER
 from funding.importers import UNKNOWN_STREAM
 from funding.models import FundingStream
 from pcc_grants.money import format_money
+from pcc_grants.roles import EDITORS, has_role
 from pcc_grants.years import financial_year_label
 
 from . import workflow
@@ -48,6 +49,7 @@ from .importing_workbook import (
     read_workbook,
 )
 from .models import Application, GrantRound, Reviewer
+from .services import EDITORS_ONLY
 
 CRITERIA_COLUMNS = ("criterion", "weight_percent")
 APPLICATION_COLUMNS = (
@@ -174,8 +176,11 @@ def _check_round(record: _RoundRow, plan: ImportPlan) -> int | None:
         elif same_slug is not None:
             record.error("name", ROUND_SLUG_USED.format(slug=slug, other=same_slug.name))
     if start_year is not None and stream_name:
+        # Locked, as when a round opens: two imports at once cannot both take the
+        # stream's last pounds.
         plan.stream = (
-            FundingStream.objects.select_related("financial_year")
+            FundingStream.objects.select_for_update(of=("self",))
+            .select_related("financial_year")
             .filter(financial_year__start_year=start_year, name__iexact=stream_name)
             .first()
         )
@@ -425,10 +430,13 @@ def round_import(
     *, content: bytes, by=None, dry_run: bool = False, source: str = ""
 ) -> ImportSummary:
     """Import a past or paper round from an XLSX workbook, all or nothing, in ``by``'s
-    name (the "imported-records" account when nobody is named). Every problem is
-    listed; with any, or on a dry run, nothing is saved. ``source`` names the file in
-    the round's history."""
+    name: someone who sets up and runs rounds, or the "imported-records" account when
+    nobody is named. Every problem is listed; with any, or on a dry run, nothing is
+    saved. ``source`` names the file in the round's history."""
     summary = ImportSummary(dry_run=dry_run)
+    if by is not None and not has_role(by, *EDITORS):
+        summary.problems.append(ImportProblem("", None, "", EDITORS_ONLY))
+        return summary
     with transaction.atomic():
         plan = _check(content, summary.problems)
         if not summary.problems:

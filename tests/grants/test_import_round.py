@@ -582,6 +582,12 @@ def test_the_command_imports_as_a_named_person(stream, tmp_path):
     assert Application.objects.first().created_by.username == "officer"
     with pytest.raises(CommandError, match="No active user nobody"):
         call_command("import_round", str(path), "--as", "nobody")
+    # only someone who sets up rounds may have one imported in their name
+    UserFactory(username="ce", roles=[Role.CHIEF_EXECUTIVE])
+    path.write_bytes(workbook(round=changed(ROUND, 2, 1, "Another round")))
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_round", str(path), "--as", "ce")
+    assert GrantRound.objects.count() == 1
 
 
 # The page ---------------------------------------------------------------------------
