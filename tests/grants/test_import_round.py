@@ -397,7 +397,13 @@ def test_a_bad_date_of_the_round_is_refused_on_the_row_of_its_field(stream):
 
 def test_a_bad_amount_is_refused(stream):
     applications = changed(APPLICATIONS, 2, "amount_requested", "nine thousand")
-    assert_refused(workbook(applications=applications), "applications", 2, "amount_requested", "")
+    assert_refused(
+        workbook(applications=applications),
+        "applications",
+        2,
+        "amount_requested",
+        "Enter an amount in pounds, such as £9,400 or 9400.00.",
+    )
 
 
 def test_an_unknown_funding_stream_is_refused(stream):
