@@ -419,6 +419,19 @@ POST_ROWS = [
     ("/funding/import/", "import approved £1,000",          "L   R   200 403 403 403 403 403 403 403"),
     ("/funding/import/", "import approved £9,400",          "L   R   R   403 403 403 403 403 403 403"),
 ]
+# Grant rounds part 2, importing a past round (docs/grants.md, "Importing a past round"):
+# the Officer and CFO only; a posted workbook is checked and previewed, nothing saved
+TABLE.update({
+    "/staff/rounds/import/":                                "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/import/confirm/":                        "L   405 405 405 405 405 405 405 405 405",
+    "/staff/rounds/import/template.xlsx":                   "L   200 200 403 403 403 403 403 403 403",
+})
+POST_ROWS += [
+    ("/staff/rounds/import/", "round workbook",             "L   200 200 403 403 403 403 403 403 403"),
+    # a confirmation no preview gave imports nothing: back to the upload
+    ("/staff/rounds/import/confirm/", "",
+        ("L   >   >   403 403 403 403 403 403 403", "/staff/rounds/import/")),
+]
 # fmt: on
 
 
@@ -555,6 +568,33 @@ def _reviewing_world(users, ids) -> dict:
         "conflicted_document": document.pk,
         "criterion": grant_round.criteria.get().pk,
     }
+
+
+# Grant rounds part 2, importing a past round: the template workbook, which names the
+# world's stream only by year, pointed at its "Victims' Services" in 2016/17.
+def _round_workbook(world: "World") -> dict:
+    import io
+
+    from openpyxl import load_workbook
+
+    from grants.importing_workbook import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    for row in book["round"].iter_rows(min_row=2):
+        field_name, value = row[0].value, row[1]
+        value.value = {
+            "funding_stream": "Victims' Services",
+            "financial_year": "2016/17",
+            "budget": 400,
+            "maximum_award": 400,
+            "minimum_award": 0,
+        }.get(field_name, value.value)
+    out = io.BytesIO()
+    book.save(out)
+    return {"file": SimpleUploadedFile("round.xlsx", out.getvalue())}
+
+
+POSTED["round workbook"] = _round_workbook
 
 
 @dataclass(frozen=True)

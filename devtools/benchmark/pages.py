@@ -83,6 +83,10 @@ NOT_BENCHED = {
     "grants_apply:document": "streams an uploaded file; bulk data has none",
     "grants_apply:document_remove": "POST only",
     "grants_apply:section": "one application's section",
+    # Grant rounds part 2, importing a past round: a form, a POST and a fixed workbook
+    "grants:round_import": "a form; a posted workbook is checked against itself only",
+    "grants:round_import_confirm": "POST only",
+    "grants:round_import_template": "a workbook of one example row per sheet",
 }
 # Grant rounds, part 2: reviewers, declarations and scoring. The reviewer's list and the
 # round's reviewers page are held by tests/grants/test_reviewing_pages.py's query counts.
