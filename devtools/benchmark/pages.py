@@ -83,6 +83,13 @@ NOT_BENCHED = {
     "grants_apply:document": "streams an uploaded file; bulk data has none",
     "grants_apply:document_remove": "POST only",
     "grants_apply:section": "one application's section",
+    # Moderation: the bulk data holds no grant round. tests/grants/test_moderation.py
+    # holds the page, its CSV and round_ranking to the same queries at 30 and 3,000
+    # applications; tests/grants/test_round_summary.py the summary at 30 and 300.
+    "grants:round_moderation": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:ranking_export": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:round_summary": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:round_summary_pdf": "the round summary as a PDF; its page is held by a query test",
 }
 # The admin, and the passkey ceremonies (JSON, POST only, one person's keys).
 NOT_BENCHED_PREFIXES = ("admin:", "otp_webauthn:")
