@@ -59,7 +59,7 @@ def ranking_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespo
     return download(rows, filename=filename, file_format="csv")
 
 
-def _summary_context(grant_round: GrantRound) -> dict:
+def summary_context(grant_round: GrantRound) -> dict:
     return {"round": grant_round, "report": round_report(grant_round)}
 
 
@@ -67,12 +67,12 @@ def _summary_context(grant_round: GrantRound) -> dict:
 @staff_only
 def round_summary(request: HttpRequest, pk: int) -> HttpResponse:
     grant_round = _round(pk)
-    return render(request, "grants/moderation/summary.html", _summary_context(grant_round))
+    return render(request, "grants/moderation/summary.html", summary_context(grant_round))
 
 
 @require_safe
 @staff_only
 def round_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     grant_round = _round(pk)
-    content = render_pdf("grants/moderation/summary_pdf.html", _summary_context(grant_round))
+    content = render_pdf("grants/moderation/summary_pdf.html", summary_context(grant_round))
     return pdf_response(content, filename=f"{grant_round.slug}-summary")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from funding import services as funding_services
+from grants import views_moderation
 from grants.models import (
     Application,
     ApplicationStatus,
@@ -23,6 +24,7 @@ from grants.models import (
     ReviewStatus,
     Screening,
 )
+from pcc_grants.pdf import StaticOnlyFetcher, render_pdf
 from pcc_grants.roles import Role
 from tests.factories import AllocationFactory, UserFactory
 
@@ -139,6 +141,19 @@ def test_the_pdf_says_what_the_page_says(staff_client, decided_round):
     assert "Reducing reoffending " + " ".join(REOFFENDING) in text
     assert "Total " + " ".join(TOTAL) in text
     assert "Protecting vulnerable people" in text and "No theme" in text
+    root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and "/StructTreeRoot" in root  # tagged, for readers
+
+
+def test_the_pdf_is_made_offline_from_the_projects_own_style_sheet(decided_round):
+    fetcher = StaticOnlyFetcher()
+    render_pdf(
+        "grants/moderation/summary_pdf.html",
+        views_moderation.summary_context(decided_round),
+        fetcher=fetcher,
+    )
+    assert fetcher.refused == []
+    assert [url.rsplit("/", 1)[-1] for url in fetcher.served] == ["pdf.css"]
 
 
 def test_panel_members_reviewers_and_applicants_read_neither(client, decided_round):
