@@ -6,6 +6,7 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from commissioning.matching import match_key
@@ -24,7 +25,7 @@ from grants.models import (
 )
 from pcc_grants.models import User
 from pcc_grants.roles import Role
-from tests.factories import FundingStreamFactory, UserFactory
+from tests.factories import FundingStreamFactory
 
 _numbers = itertools.count(1)
 
@@ -67,7 +68,8 @@ def make_round(
 
 
 def _author() -> User:
-    return UserFactory(username="bid-writer")
+    # No password: hashing one for each user would slow every case down.
+    return User.objects.get_or_create(username="bid-writer")[0]
 
 
 def make_application(
@@ -97,7 +99,8 @@ def make_application(
 
 def make_reviewer() -> Reviewer:
     number = next(_numbers)
-    user = UserFactory(username=f"reviewer-{number}", roles=[Role.REVIEWER])
+    user = User.objects.create_user(username=f"reviewer-{number}", email=f"r{number}@example.org")
+    user.groups.add(Group.objects.get_or_create(name=Role.REVIEWER.value)[0])
     return Reviewer.objects.create(user=user, organisation="Themed Reviewers")
 
 
