@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Q, Sum
 
@@ -63,6 +64,9 @@ def weighted_score(scores: dict[int, int], weights: dict[int, Decimal], scale: i
 
 @dataclass
 class RankedApplication:
+    """One application's place in the ranking. Its scores are worked out once, when
+    first asked for, from the reviews ``rank`` gathered."""
+
     application_id: int
     reference: str
     title: str
@@ -79,24 +83,24 @@ class RankedApplication:
     def reviews(self) -> int:
         return len(self.review_scores)
 
-    @property
+    @cached_property
     def exact_score(self) -> Fraction | None:
         if not self.review_scores:
             return None
         return sum(self.review_scores, Fraction(0)) / len(self.review_scores)
 
-    @property
+    @cached_property
     def weighted_score(self) -> Decimal | None:
         exact = self.exact_score
         return None if exact is None else to_decimal(exact)
 
-    @property
+    @cached_property
     def heaviest_mean(self) -> Fraction:
         if not self.heaviest_scores:
             return Fraction(0)
         return Fraction(sum(self.heaviest_scores), len(self.heaviest_scores))
 
-    @property
+    @cached_property
     def spread(self) -> Decimal | None:
         if not self.review_scores:
             return None

@@ -265,6 +265,13 @@ TABLE = {
                                                             "L   200 200 200 200 200 403 403 403 200",
     "/staff/rounds/join-requests/":                         "L   200 200 200 200 200 403 403 403 200",
     "/staff/rounds/join-requests/{join_request}/answer/":   "L   405 405 405 405 405 405 405 405 405",
+    # Moderation (grant rounds part 2): the ranking, its downloads and the round summary
+    # for the Review Panel are staff pages, read by every staff role (docs/grants.md)
+    "/staff/rounds/{round}/moderation/":                    "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/{round}/ranking.csv":                    "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/{round}/summary/":                       "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/{round}/summary.pdf":                    "L   200 200 200 200 200 403 403 403 200",
+    # End of moderation's rows
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its
@@ -377,6 +384,9 @@ STATE_ROWS = [
     # the exports come as CSV and XLSX only
     ("/staff/rounds/{round}/applications.xlsx",             "L   200 200 200 200 200 403 403 403 200"),
     ("/staff/rounds/{round}/applications.pdf",              "L   404 404 404 404 404 403 403 403 404"),
+    # Moderation: the ranking comes as CSV and XLSX only
+    ("/staff/rounds/{round}/ranking.xlsx",                  "L   200 200 200 200 200 403 403 403 200"),
+    ("/staff/rounds/{round}/ranking.pdf",                   "L   404 404 404 404 404 403 403 403 404"),
     # an open round's questions and limits are fixed
     ("/staff/rounds/{round}/edit/",                         "L   403 403 403 403 403 403 403 403 403"),
     # a draft application is its organisation's until submitted: staff do not see it

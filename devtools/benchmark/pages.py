@@ -87,6 +87,13 @@ NOT_BENCHED = {
     "grants:round_import": "a form; a posted workbook is checked against itself only",
     "grants:round_import_confirm": "POST only",
     "grants:round_import_template": "a workbook of one example row per sheet",
+    # Moderation: the bulk data holds no grant round. tests/grants/test_moderation.py
+    # holds the page, its CSV and round_ranking to the same queries at 30 and 3,000
+    # applications; tests/grants/test_round_summary.py the summary at 30 and 300.
+    "grants:round_moderation": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:ranking_export": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:round_summary": "the bulk data holds no grant round; held by the query-count tests",
+    "grants:round_summary_pdf": "the round summary as a PDF; its page is held by a query test",
 }
 # Grant rounds, part 2: reviewers, declarations and scoring. The reviewer's list and the
 # round's reviewers page are held by tests/grants/test_reviewing_pages.py's query counts.
