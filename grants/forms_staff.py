@@ -13,11 +13,11 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from commissioning.models import MonitoringFrequency
 from funding.models import FundingStream
 from pcc_grants.forms import (
     BoundedFormSet,
     BoundedInputMixin,
-    bound_input,
     bounded_formset_factory,
 )
 from pcc_grants.money import MoneyFormField
@@ -32,6 +32,11 @@ HUNDRED = Decimal("100")
 TIME_MISSING = "Enter the {what} time as hours and minutes, for example {example}"
 DATE_MISSING = "Enter the {what} date, for example 1 April 2026"
 PREFIX_INVALID = "Use only letters and digits for the reference prefix, for example PCCG"
+DESCRIPTOR_RE = re.compile(r"^(?:(?P<score>\d{1,3})\s*[:.=–-]\s*)?(?P<text>.*)$")
+DESCRIPTOR_EMPTY = "Line {line}: say what the score means, for example “3: Good”"
+DESCRIPTOR_TOO_LONG = "Line {line}: keep what a score means to 200 characters"
+DESCRIPTOR_TWICE = "Line {line}: score {score} is described twice"
+DESCRIPTOR_ABOVE_SCALE = "Score {score} is above the scale, which goes to {scale}"
 
 
 def london_moment(day, moment: time | None):
@@ -128,6 +133,50 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
             "max_value": "Enter a score scale of at most 100",
         },
     )
+    score_descriptors = forms.CharField(
+        label="What each score means",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One line per point of the scale, from 0, for example “0: No evidence”. "
+        "Reviewers see them beside the scores. Leave empty for plain numbers.",
+    )
+    reviews_required = forms.IntegerField(
+        label="Reviews each application needs",
+        initial=2,
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text="The moderation page lists applications with fewer submitted reviews.",
+        error_messages={
+            "invalid": "Enter the reviews each application needs as a whole number, like 2",
+            "min_value": "Each application needs at least 1 review",
+            "max_value": "Enter at most 20 reviews for each application",
+        },
+    )
+    spread_threshold = forms.DecimalField(
+        label="Spread that needs a look",
+        initial=Decimal("20"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        help_text="Reviewers' weighted scores (0 to 100) further apart than this are flagged.",
+        error_messages={
+            "invalid": "Enter the spread as a number from 0 to 100, like 20",
+            "min_value": "Enter a spread of at least 0",
+            "max_value": "Enter a spread of at most 100",
+            "max_digits": "Enter the spread as a number from 0 to 100, like 20",
+            "max_decimal_places": "Enter the spread with at most 2 decimal places",
+        },
+    )
+    monitoring_frequency = forms.ChoiceField(
+        label="Monitoring returns from each award",
+        choices=MonitoringFrequency.choices,
+        initial=MonitoringFrequency.QUARTERLY,
+        required=False,
+        help_text="How often an award's grant agreement asks for a monitoring return.",
+    )
     reference_prefix = forms.CharField(
         label="Reference prefix",
         max_length=10,
@@ -166,8 +215,35 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
             "maximum_award": grant_round.maximum_award,
             "several_applications": grant_round.several_applications,
             "score_scale": grant_round.score_scale,
+            "score_descriptors": "\n".join(
+                f"{d.score}: {d.descriptor}" for d in grant_round.score_descriptors.all()
+            ),
+            "reviews_required": grant_round.reviews_required,
+            "spread_threshold": grant_round.spread_threshold,
+            "monitoring_frequency": grant_round.monitoring_frequency,
             "reference_prefix": grant_round.reference_prefix,
         }
+
+    def clean_score_descriptors(self) -> list[dict]:
+        """“3: Good” lines as ``{"score": 3, "descriptor": "Good"}``; a line without a
+        number takes the next point."""
+        rows, expected = [], 0
+        for number, line in enumerate(self.cleaned_data["score_descriptors"].splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            match = DESCRIPTOR_RE.match(line)
+            score = int(match["score"]) if match and match["score"] else expected
+            text = (match["text"] if match else line).strip()
+            if not text:
+                raise forms.ValidationError(DESCRIPTOR_EMPTY.format(line=number))
+            if len(text) > 200:
+                raise forms.ValidationError(DESCRIPTOR_TOO_LONG.format(line=number))
+            if any(row["score"] == score for row in rows):
+                raise forms.ValidationError(DESCRIPTOR_TWICE.format(line=number, score=score))
+            rows.append({"score": score, "descriptor": text})
+            expected = score + 1
+        return rows
 
     def clean_reference_prefix(self) -> str:
         prefix = self.cleaned_data["reference_prefix"].strip().upper()
@@ -197,6 +273,14 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
         budget = data.get("budget")
         if budget is not None and high is not None and high > budget:
             self.add_error("maximum_award", "The maximum award cannot be more than the budget")
+        scale = data.get("score_scale")
+        for row in data.get("score_descriptors") or ():
+            if scale is not None and row["score"] > scale:
+                self.add_error(
+                    "score_descriptors",
+                    DESCRIPTOR_ABOVE_SCALE.format(score=row["score"], scale=scale),
+                )
+                break
         return data
 
     def round_fields(self) -> dict:
@@ -214,6 +298,13 @@ class GrantRoundForm(BoundedInputMixin, forms.Form):
             "maximum_award": data["maximum_award"],
             "several_applications": data["several_applications"],
             "score_scale": data["score_scale"],
+            "score_descriptors": data["score_descriptors"],
+            # Left empty, the defaults: two reviews, a spread of 20, quarterly returns.
+            "reviews_required": data["reviews_required"] or 2,
+            "spread_threshold": (
+                Decimal("20") if data["spread_threshold"] is None else data["spread_threshold"]
+            ),
+            "monitoring_frequency": data["monitoring_frequency"] or MonitoringFrequency.QUARTERLY,
             "reference_prefix": data["reference_prefix"],
         }
 
@@ -480,56 +571,3 @@ ROW_FIELDS = {
 
 def saved_rows(grant_round, prefix: str, related: str) -> list[dict]:
     return list(getattr(grant_round, related).values(*ROW_FIELDS[prefix]))
-
-
-# Running a round ------------------------------------------------------------------------
-
-
-class ExtendForm(BoundedInputMixin, forms.Form):
-    closes_on = forms.DateField(
-        label="New closing date",
-        widget=DATE_WIDGET,
-        error_messages={"invalid": "Enter the new closing date as a real date, like 30 June 2026"},
-    )
-    closes_time = forms.TimeField(
-        label="New closing time",
-        help_text="UK time, 24-hour clock, for example 17:00.",
-        widget=TIME_WIDGET,
-        error_messages={"invalid": "Enter the closing time as hours and minutes, like 17:00"},
-    )
-    reason = forms.CharField(
-        label="Why the round is extended",
-        help_text="Kept in the round's history, and e-mailed to everyone whose "
-        "organisation is applying.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        data["closes_at"] = london_moment(data.get("closes_on"), data.get("closes_time"))
-        return data
-
-
-class ScreeningForm(BoundedInputMixin, forms.Form):
-    outcome = forms.ChoiceField(
-        label="Is the application eligible?",
-        choices=[("eligible", "Eligible"), ("ineligible", "Ineligible")],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
-        help_text="The applicant reads this. Needed when the application is ineligible.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ActionForm(forms.Form):
-    """A step of the round (open, close, start the review, cancel), with a comment
-    kept in its history."""
-
-    reason = forms.CharField(label="Comment (optional)", max_length=2000, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bound_input(self)

@@ -42,6 +42,7 @@ from .models import (
     Response,
     RoundEvent,
     RoundStatus,
+    ScoreDescriptor,
     Screening,
 )
 
@@ -76,6 +77,9 @@ ROUND_FIELDS = (
     "maximum_award",
     "several_applications",
     "score_scale",
+    "reviews_required",
+    "spread_threshold",
+    "monitoring_frequency",
     "reference_prefix",
 )
 
@@ -113,10 +117,30 @@ def _save_round(grant_round: GrantRound, parts: dict) -> GrantRound:
     _replace(grant_round, EligibilityQuestion, "eligibility_questions", parts.get("eligibility"))
     _replace(grant_round, Question, "questions", parts.get("questions"))
     _replace(grant_round, RequiredDocument, "required_documents", parts.get("documents"))
+    _replace_descriptors(grant_round, parts.get("score_descriptors"))
     return grant_round
 
 
-PARTS = ("criteria", "eligibility", "questions", "documents")
+def _replace_descriptors(grant_round: GrantRound, rows: Iterable[dict] | None) -> None:
+    if rows is None:
+        return
+    grant_round.score_descriptors.all().delete()
+    for row in rows:
+        if not 0 <= row["score"] <= grant_round.score_scale:
+            raise ValidationError(
+                {
+                    "score_descriptors": (
+                        f"Score {row['score']} is above the scale, which goes to "
+                        f"{grant_round.score_scale}"
+                    )
+                }
+            )
+        descriptor = ScoreDescriptor(grant_round=grant_round, **row)
+        descriptor.full_clean(exclude=["grant_round"])
+        descriptor.save()
+
+
+PARTS = ("criteria", "eligibility", "questions", "documents", "score_descriptors")
 
 
 @transaction.atomic

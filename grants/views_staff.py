@@ -22,14 +22,8 @@ from pcc_grants.uploads import document_response
 
 from . import applicants, selectors, services, workflow
 from .exports import application_rows
-from .forms_staff import (
-    LISTS,
-    ActionForm,
-    ExtendForm,
-    GrantRoundForm,
-    ScreeningForm,
-    saved_rows,
-)
+from .forms_running import ActionForm, ExtendForm, ScreeningForm
+from .forms_staff import LISTS, GrantRoundForm, saved_rows
 from .models import ApplicationStatus, GrantRound, JoinRequest, RoundStatus, Screening
 
 staff_only = role_required(*STAFF_ROLES)

@@ -39,6 +39,10 @@ def round_post(stream, *, weights=("40", "35", "25"), **changes) -> dict:
         "minimum_award": "500",
         "maximum_award": "10,000",
         "score_scale": "5",
+        "score_descriptors": "0: No evidence\n1: Poor\nWeak\n3: Adequate\n4: Good\n5: Excellent",
+        "reviews_required": "3",
+        "spread_threshold": "15",
+        "monitoring_frequency": "twice_yearly",
         "reference_prefix": "ccg",
         **management("criteria", len(weights)),
         **management("eligibility", 2),
@@ -104,10 +108,35 @@ def test_an_officer_sets_up_a_round_with_its_lists_through_the_form(officer_clie
         True,
     )
     assert grant_round.required_documents.get().name == "Latest accounts"
+    # The review's settings, and a line without a number taking the next point.
+    assert (grant_round.reviews_required, grant_round.spread_threshold) == (3, Decimal("15"))
+    assert grant_round.monitoring_frequency == "twice_yearly"
+    assert [(d.score, d.descriptor) for d in grant_round.score_descriptors.all()] == [
+        (0, "No evidence"),
+        (1, "Poor"),
+        (2, "Weak"),
+        (3, "Adequate"),
+        (4, "Good"),
+        (5, "Excellent"),
+    ]
 
     page = officer_client.get(grant_round.get_absolute_url()).content.decode()
+    assert "<li>2: Weak</li>" in page
+    assert "3; a spread of more than 15 points is flagged" in page
     assert "The weights add up to 100 %." in page
     assert "Open the round</button>" in page
+
+
+def test_a_score_described_above_the_scale_or_twice_is_refused_naming_the_line(
+    officer_client, stream
+):
+    response = officer_client.post(
+        NEW, round_post(stream, score_descriptors="0: None\n6: Too high")
+    )
+    assert "Score 6 is above the scale, which goes to 5" in response.content.decode()
+    response = officer_client.post(NEW, round_post(stream, score_descriptors="1: Poor\n1: Weak"))
+    assert "Line 2: score 1 is described twice" in response.content.decode()
+    assert not GrantRound.objects.exists()
 
 
 def test_weights_that_do_not_make_100_are_shown_and_the_round_is_refused_opening(
