@@ -121,6 +121,15 @@ PARTS = {
             "word_limit": 200,
         },
     ],
+    # Made up for the demo, as the criteria are.
+    "score_descriptors": [
+        {"score": 0, "descriptor": "No evidence: the application does not address this"},
+        {"score": 1, "descriptor": "Poor: little evidence, major gaps"},
+        {"score": 2, "descriptor": "Weak: some evidence, significant gaps"},
+        {"score": 3, "descriptor": "Adequate: meets the criterion with minor gaps"},
+        {"score": 4, "descriptor": "Good: clear evidence, no real gaps"},
+        {"score": 5, "descriptor": "Excellent: compelling evidence throughout"},
+    ],
     "documents": [
         {
             "name": "Latest accounts",

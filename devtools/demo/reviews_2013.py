@@ -192,3 +192,20 @@ def _score_and_submit(review: Review, index: int, funded: bool, criteria, moment
     with clock.at(moment + timedelta(minutes=20)):
         reviewing.review_submit(review=review, by=user)
     return 1
+
+
+def load(*, by: User, password: str) -> tuple[User | None, list[str]]:
+    """The review, once; the first Themed Reviewer, who may sign in with the demo
+    password to see their reviews; a line for each thing done."""
+    said = []
+    submitted = review_2013(by=by)
+    if submitted:
+        said.append(
+            f"  {pcc_grant.ROUND['name']}: {submitted} reviews by {len(REVIEWERS)} Themed "
+            "Reviewers, one conflict declared"
+        )
+    reviewer = User.objects.filter(username=REVIEWERS[0][1]).first()
+    if reviewer is not None:
+        reviewer.set_password(password)
+        reviewer.save(update_fields=["password"])
+    return reviewer, said

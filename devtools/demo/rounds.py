@@ -290,6 +290,7 @@ THIS_YEARS_PARTS = {
         *pcc_grant.PARTS["questions"][3:],
     ],
     "documents": pcc_grant.PARTS["documents"],
+    "score_descriptors": pcc_grant.PARTS["score_descriptors"],
 }
 
 

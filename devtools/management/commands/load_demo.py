@@ -20,7 +20,7 @@ from decisions.models import Decision
 from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
 from decisions.selectors import decision_for_record
-from devtools.demo import rounds, transparency
+from devtools.demo import reviews_2013, rounds, transparency
 from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
 from devtools.demo.decisions import (
     DURHAM_034_2016,
@@ -157,7 +157,8 @@ class Command(BaseCommand):
             self._proposals(users[0])
             self._workflow({user.username: user for user in users}, password)
             applicant, said = rounds.load(by=users[0], password=password)
-            for line in said:
+            reviewer, reviewed = reviews_2013.load(by=users[0], password=password)
+            for line in (*said, *reviewed):
                 self.stdout.write(line)
             # The roles that sign use two factors: each has a demonstration
             # authenticator, whose key can be added to a real app.
@@ -175,6 +176,11 @@ class Command(BaseCommand):
             f"  {applicant.username:<{width}}  password: {password:<8}  Applicant, of "
             f"{rounds.APPLICANT_ORGANISATION}"
         )
+        if reviewer is not None:
+            self.stdout.write(
+                f"  {reviewer.username}  password: {password}  Reviewer (a Themed Reviewer "
+                f"of {reviews_2013.pcc_grant.ROUND['name']})"
+            )
         self.stdout.write(
             "Signing roles also give a code at sign-in and to sign: add the key below to an "
             "authenticator app, or print the current code with "
