@@ -316,3 +316,36 @@ def test_the_decide_step_wants_the_rounds_own_approved_record(
         "decided when the Commissioner approves it."
     ]
     assert GrantRound.objects.get(pk=grant_round.pk).status == RoundStatus.IN_REVIEW
+
+
+def test_an_approval_signed_on_paper_decides_the_round_too(
+    recommended, grant_round, officer, advance, people, password
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from decisions.services import decision_transition
+    from decisions.signing import PaperSignature
+    from tests.factories import signing_code
+
+    decision = awarding.decision_draft_from_panel(grant_round=grant_round, by=officer)
+    decision = advance(decision, "awaiting_decision")
+    recorder = people["monitoring_officer"]
+    decision_transition(
+        decision=decision,
+        by=recorder,
+        action="approve",
+        password=password,
+        code=signing_code(recorder, "approve"),
+        paper=PaperSignature(
+            name="",
+            title="",
+            signed_on=timezone.localdate(),
+            scan=SimpleUploadedFile("signed.pdf", b"%PDF-1.7\n%%EOF\n"),
+            signer=people["commissioner"],
+        ),
+    )
+    assert set(decision.allocations.values_list("status", flat=True)) == {"approved"}
+    grant_round.refresh_from_db()
+    assert grant_round.status == RoundStatus.DECIDED
+    assert RoundEvent.objects.get(grant_round=grant_round, action="decide").by == recorder
