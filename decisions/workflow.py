@@ -23,7 +23,7 @@ from pcc_grants.roles import DECISION_MAKERS, Role, user_roles
 from pcc_grants.signing_factors import SigningFactor
 from pcc_grants.transitions import Attempt, Check, Transition, Workflow
 
-from . import clock, publication, signing
+from . import clock, publication, signals, signing
 from .content import TAMPERED, content_hash, tampered
 from .models import (
     CommentKind,
@@ -337,6 +337,12 @@ def record_publication(decision: Decision, attempt: Attempt) -> None:
     )
 
 
+def announce_approval(decision: Decision, attempt: Attempt) -> None:
+    """Tell the rest of the product the record is approved (``signals.decision_approved``),
+    last, in the approval's transaction: a receiver that raises refuses the approval."""
+    signals.decision_approved.send(sender=Decision, decision=decision, attempt=attempt)
+
+
 def publish(decision: Decision, attempt: Attempt) -> None:
     """Fix what the public sees (the snapshot) and, if published, render the PDF."""
     publication.publish(decision)
@@ -404,7 +410,7 @@ APPROVE = DecisionTransition(
         allocations_publishable,
     ),
     requirements=(signature_authenticated,),
-    effects=(withdraw_replaced, approve_allocations, sign, date_the_decision),
+    effects=(withdraw_replaced, approve_allocations, sign, date_the_decision, announce_approval),
     step=SignOffStep.DECISION,
     outcome=SignOffOutcome.APPROVED,
     **ON_PAPER,

@@ -1,7 +1,9 @@
 """Round and application statuses as tables, run by ``pcc_grants.transitions``.
 
 A round: draft → open → closed → in review → decided, or cancelled before it is
-decided. The office's editors (Officer, CFO) move it. A round opens only with its
+decided. The office's editors (Officer, CFO) move it, but for the last step: a round
+is decided by the approval of the Decision Record drafted from its Review Panel's
+recommendations, in the same transaction (``awarding``). A round opens only with its
 guidance, its dates, criteria whose weights add up to 100 % and a stream with the
 money it may award.
 
@@ -16,8 +18,9 @@ from django.utils.formats import date_format
 
 from decisions import clock
 from funding.budget import stream_committed
+from funding.workflow import BY_DECISION, decision_takers
 from pcc_grants.money import format_money
-from pcc_grants.roles import EDITORS, Role
+from pcc_grants.roles import DECISION_MAKERS, EDITORS, Role
 from pcc_grants.transitions import Attempt, Transition, Workflow
 
 from . import submission
@@ -94,12 +97,51 @@ START_REVIEW = Transition(
     target=RoundStatus.IN_REVIEW,
     roles=EDITORS,
 )
+NO_DECISION = "No decision record awards this round's grants yet."
+DECISION_NOT_APPROVED = (
+    "Decision {record} is {status}: the round is decided when the Commissioner approves it."
+)
+NOT_ITS_DECISION = "That decision record does not award this round's grants."
+
+
+def _record_name(decision) -> str:
+    return decision.reference or f"draft “{decision.title}”"
+
+
+def decision_approved(grant_round: GrantRound, attempt: Attempt) -> str | None:
+    """The record drafted from the panel's recommendations is approved: as it stands
+    in the approval under way (``given["decision"]``), or as saved."""
+    decision = attempt.given.get("decision")
+    if decision is None or decision.pk != grant_round.decision_id:
+        decision = grant_round.decision
+    if decision is None:
+        return NO_DECISION
+    if not decision.is_approved:
+        status = decision.get_status_display().lower()
+        return DECISION_NOT_APPROVED.format(record=_record_name(decision), status=status)
+    return None
+
+
+def its_own_decision(grant_round: GrantRound, attempt: Attempt) -> str | None:
+    decision = attempt.given.get("decision")
+    if decision is None or decision.pk != grant_round.decision_id:
+        return NOT_ITS_DECISION
+    return None
+
+
+# Decided by the approval of its Decision Record (``awarding.decide_rounds``, in the
+# approval's transaction): the decision-maker, or whoever records a paper signature.
+# Not a button on the round's page.
 DECIDE = Transition(
     name="decide",
     label="Mark the round decided",
     sources=(RoundStatus.IN_REVIEW,),
     target=RoundStatus.DECIDED,
-    roles=EDITORS,
+    roles=EDITORS | DECISION_MAKERS,
+    conditions=(decision_approved,),
+    mode_conditions={BY_DECISION: (its_own_decision,)},
+    modes={BY_DECISION: decision_takers},
+    wrong_state="The round is {status}: only a round in review is decided.",
 )
 CANCEL = Transition(
     name="cancel",

@@ -272,6 +272,15 @@ TABLE = {
     "/staff/rounds/{round}/summary/":                       "L   200 200 200 200 200 403 403 403 200",
     "/staff/rounds/{round}/summary.pdf":                    "L   200 200 200 200 200 403 403 403 200",
     # End of moderation's rows
+    # The Review Panel and the decision drafted from it (grants/urls_panel.py): staff
+    # read the panel page; only the Officer and CFO record the panel's work
+    "/staff/rounds/{panel_round}/panel/":                   "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/{panel_round}/panel/meeting/":           "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/{panel_round}/panel/decision/":          "L   405 405 405 405 405 405 405 405 405",
+    "/staff/rounds/applications/{panel_application}/recommend/":
+                                                            "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/applications/{panel_application}/interest/":
+                                                            "L   405 405 405 405 405 405 405 405 405",
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its
@@ -398,6 +407,12 @@ STATE_ROWS = [
     ("/apply/applications/{other_application}/",            "L   403 403 403 403 403 403 403 404 403"),
     ("/apply/applications/{other_application}/check/",      "L   403 403 403 403 403 403 403 404 403"),
     ("/apply/organisations/{other_organisation}/",          "L   403 403 403 403 403 403 403 404 403"),
+    # The Review Panel: its page reads any round; its work is recorded only while the
+    # round is in review (the world's open round is not)
+    ("/staff/rounds/{round}/panel/",                        "L   200 200 200 200 200 403 403 403 200"),
+    ("/staff/rounds/{round}/panel/meeting/",                "L   403 403 403 403 403 403 403 403 403"),
+    ("/staff/rounds/applications/{submitted_application}/recommend/",
+                                                            "L   403 403 403 403 403 403 403 403 403"),
 ]
 
 # Actions, POSTed: each in a savepoint of its own, so what one does is undone before
@@ -428,6 +443,9 @@ POST_ROWS = [
     # An import's approved row: only from someone who may approve it directly
     ("/funding/import/", "import approved £1,000",          "L   R   200 403 403 403 403 403 403 403"),
     ("/funding/import/", "import approved £9,400",          "L   R   R   403 403 403 403 403 403 403"),
+    # The Review Panel's recommendation: the Officer and CFO only, back to the panel page
+    ("/staff/rounds/applications/{panel_application}/recommend/", "recommendation",
+        ("L   >   >   403 403 403 403 403 403 403", "/staff/rounds/{panel_round}/panel/")),
 ]
 # Grant rounds part 2, importing a past round (docs/grants.md, "Importing a past round"):
 # the Officer and CFO only; a posted workbook is checked and previewed, nothing saved
@@ -466,6 +484,7 @@ POSTED = {
     },
     "import approved £1,000": _import_row("1000"),
     "import approved £9,400": _import_row("9400"),
+    "recommendation": lambda world: {"outcome": "award", "reasons": "Strong evidence of need."},
 }
 
 
@@ -777,6 +796,17 @@ def _grant_rounds(officer, applicant, stream) -> dict:
     }
 
 
+def _panel_round(officer, stream) -> dict:
+    """The Review Panel: a round in review with a scored application and a meeting."""
+    from tests.grants.panel_data import meet, reviewed_round
+
+    grant_round, (application,) = reviewed_round(
+        officer, stream, [("400", [4, 4, 4])], name="Reviewed grant"
+    )
+    meet(grant_round, officer)
+    return {"panel_round": grant_round.pk, "panel_application": application.pk}
+
+
 def _build_world() -> World:
     world = World()
     ids = world.ids
@@ -880,6 +910,7 @@ def _build_world() -> World:
 
     ids.update(_grant_rounds(officer, users[Role.APPLICANT], stream))
     ids.update(_reviewing_world(users, ids))
+    ids.update(_panel_round(officer, stream))  # the Review Panel
     frozen_allocation.refresh_from_db()
     assert frozen_allocation.status == "approved"
 

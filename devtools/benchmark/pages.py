@@ -94,6 +94,13 @@ NOT_BENCHED = {
     "grants:ranking_export": "the bulk data holds no grant round; held by the query-count tests",
     "grants:round_summary": "the bulk data holds no grant round; held by the query-count tests",
     "grants:round_summary_pdf": "the round summary as a PDF; its page is held by a query test",
+    # The Review Panel: the bulk data holds no round in review.
+    # tests/grants/test_panel.py holds the panel page to the same queries at 3 and 30.
+    "grants:panel": "the bulk data holds no round in review; held by the query-count test",
+    "grants:panel_meeting": "one meeting's form: nothing on it grows with the data",
+    "grants:panel_decision": "POST only",
+    "grants:panel_recommend": "one application's recommendation",
+    "grants:panel_interest": "POST only",
 }
 # Grant rounds, part 2: reviewers, declarations and scoring. The reviewer's list and the
 # round's reviewers page are held by tests/grants/test_reviewing_pages.py's query counts.
