@@ -20,7 +20,7 @@ from decisions.models import Decision
 from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
 from decisions.selectors import decision_for_record
-from devtools.demo import reviews_2013, rounds, transparency
+from devtools.demo import panel_2013, reviews_2013, rounds, transparency
 from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
 from devtools.demo.decisions import (
     DURHAM_034_2016,
@@ -158,7 +158,8 @@ class Command(BaseCommand):
             self._workflow({user.username: user for user in users}, password)
             applicant, said = rounds.load(by=users[0], password=password)
             reviewer, reviewed = reviews_2013.load(by=users[0], password=password)
-            for line in (*said, *reviewed):
+            recommended = panel_2013.load(users={user.username: user for user in users})
+            for line in (*said, *reviewed, *recommended):
                 self.stdout.write(line)
             # The roles that sign use two factors: each has a demonstration
             # authenticator, whose key can be added to a real app.
