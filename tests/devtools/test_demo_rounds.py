@@ -25,9 +25,15 @@ from grants.models import (
     ApplicationStatus,
     GrantRound,
     Organisation,
+    PanelInterest,
+    PanelRecommendation,
+    Review,
+    Reviewer,
+    ReviewStatus,
     RoundStatus,
     canonical_sha256,
 )
+from grants.ranking import rank
 from grants.submission import application_problems
 from pcc_grants.models import User
 from pcc_grants.roles import Role, user_roles
@@ -84,8 +90,8 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def test_the_2013_round_is_closed_with_33_submitted_applications_and_their_total(pcc_grant):
-    assert pcc_grant.status == RoundStatus.CLOSED
+def test_the_2013_round_is_in_review_with_33_submitted_applications_and_their_total(pcc_grant):
+    assert pcc_grant.status == RoundStatus.IN_REVIEW
     stream = pcc_grant.funding_stream
     assert (stream.name, stream.financial_year.start_year) == ("PCC Community Safety Grant", 2013)
     applications = list(pcc_grant.applications.prefetch_related("cost_lines"))
@@ -110,6 +116,8 @@ def test_the_2013_round_was_opened_and_closed_and_applied_to_in_july_2013(pcc_gr
     assert steps == [
         ("open", datetime(2013, 7, 1, 9)),
         ("close", datetime(2013, 7, 26, 12)),
+        ("start_review", datetime(2013, 7, 26, 14)),
+        ("draft_decision", datetime(2013, 8, 22, 11)),
     ]
     assert _local(pcc_grant.opens_at) == datetime(2013, 7, 1, 9)
     assert _local(pcc_grant.closes_at) == datetime(2013, 7, 26, 12)
@@ -258,8 +266,9 @@ def test_loading_the_demo_again_adds_no_round_applicant_or_application(demo):
         Organisation.objects.count(),
         User.objects.count(),
     )
-    # The 32 organisations of 2013 and the demo applicant's, each with one applicant.
-    assert counts == (2, 33, 33, 33, 7 + 33)
+    # The 32 organisations of 2013 and the demo applicant's, each with one applicant;
+    # the four Themed Reviewers.
+    assert counts == (2, 33, 33, 33, 7 + 33 + 4)
     call_command("load_demo", stdout=StringIO())
     assert (
         GrantRound.objects.count(),
@@ -303,3 +312,56 @@ def test_the_staff_round_page_shows_the_33_applications_and_what_they_request(pc
         assert html.escape(organisation) in page, organisation
         assert html.escape(project) in page, project
         assert f"£{int(amount):,}" in page, line
+
+
+# The review, the panel and the decision (devtools/demo/reviews_2013.py, panel_2013.py)
+
+
+def test_four_themed_reviewers_reviewed_every_application_twice_and_one_declared_a_conflict(
+    pcc_grant,
+):
+    reviews = Review.objects.filter(application__grant_round=pcc_grant)
+    assert Reviewer.objects.filter(external=True).count() == 4
+    assert reviews.filter(status=ReviewStatus.SUBMITTED).count() == 66
+    conflicted = reviews.get(status=ReviewStatus.CONFLICTED)
+    assert conflicted.application.organisation.name == "Rutland Rural Watch"
+    assert conflicted.conflict_nature.startswith("I volunteer with Rutland Rural Watch")
+    assert not conflicted.scores.exists()
+    # Replaced: the application has two counted reviews all the same.
+    counted = reviews.filter(application=conflicted.application, status=ReviewStatus.SUBMITTED)
+    assert counted.count() == 2
+    assert conflicted.reviewer not in {review.reviewer for review in counted}
+    for review in reviews.filter(status=ReviewStatus.SUBMITTED)[:5]:
+        assert review.content_sha256 == canonical_sha256(review.content)
+
+
+def test_the_eleven_funded_rank_within_the_fund_and_one_spread_is_flagged(pcc_grant):
+    ranking = rank(pcc_grant)
+    funded = [row for row in ranking.rows if row.within_fund]
+    assert len(funded) == 11
+    assert sum(row.requested for row in funded) == Decimal("92943")
+    assert [row.rank for row in funded] == list(range(1, 12))
+    flagged = [row.organisation for row in ranking.all_rows if ranking.flagged(row)]
+    assert flagged == ["Melton Youth Drop-In"]
+    assert ranking.short_of_reviews() == []
+
+
+def test_the_panel_recommended_the_eleven_and_the_record_awaits_officer_approval(pcc_grant):
+    meeting = pcc_grant.panel_meetings.get()
+    assert meeting.members.count() == 7
+    interest = PanelInterest.objects.get(member__meeting=meeting)
+    assert interest.application.organisation.name == "Rutland Older People's Circle"
+    awards = PanelRecommendation.objects.filter(meeting=meeting, outcome="award")
+    assert awards.count() == 11
+    assert PanelRecommendation.objects.filter(meeting=meeting).count() == 33
+    decision = pcc_grant.decision
+    assert decision.title == "Grant awards: PCC Grant 2013/14"
+    assert decision.status == "submitted"
+    allocations = decision.allocations.all()
+    assert allocations.count() == 11
+    assert {a.status for a in allocations} == {"proposed"}
+    assert sum(a.amount for a in allocations) == Decimal("92943")
+    assert sum(line.amount for line in decision.funding_lines.all()) == Decimal("92943")
+    assert set(decision.comments.values_list("kind", flat=True)) == {"financial", "legal"}
+    for recommendation in awards.select_related("application__allocation"):
+        assert recommendation.application.allocation.decision_id == decision.pk
