@@ -84,7 +84,9 @@ def _review(application, reviewer, *, comment, scores, status=ReviewStatus.SUBMI
     return review
 
 
-def decided_round(officer, stream, theme, cfo) -> DecidedRound:
+def decided_round(officer, stream, theme, cfo, *, approve: bool = True) -> DecidedRound:
+    """With ``approve`` False, the award's allocation is left proposed, for a decision
+    record to approve."""
     grant_round = open_a_round(officer, stream)
     applicant = make_applicant("ann@livingwithoutabuse.example", "Ann Applicant")
     awarded_org = organisation_create(
@@ -170,7 +172,7 @@ def decided_round(officer, stream, theme, cfo) -> DecidedRound:
         recipient=awarded.organisation.provider,
         period_start=PERIOD[0],
         period_end=PERIOD[1],
-        status="approved",
+        status="approved" if approve else "proposed",
     )
     Application.objects.filter(pk=awarded.pk).update(allocation=allocation)
     # The decision's approval marks the round decided (another part's service).
