@@ -83,6 +83,12 @@ NOT_BENCHED = {
     "grants_apply:document": "streams an uploaded file; bulk data has none",
     "grants_apply:document_remove": "POST only",
     "grants_apply:section": "one application's section",
+    # Letters and offers (part: letters): the bulk data holds no decided round.
+    "grants:round_letters": "the bulk data holds no decided grant round",
+    "grants:letter_edit": "one letter's form",
+    "grants:letter_pdf": "a PDF of one letter, rendered by WeasyPrint",
+    "grants_apply:letter": "one letter of one applicant's organisation",
+    "grants_apply:letter_pdf": "a PDF of one letter, rendered by WeasyPrint",
 }
 # The admin, and the passkey ceremonies (JSON, POST only, one person's keys).
 NOT_BENCHED_PREFIXES = ("admin:", "otp_webauthn:")
