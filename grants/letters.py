@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from commissioning import services as commissioning_services
@@ -31,7 +32,8 @@ from funding.models import COMMITTED_STATUSES
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
 from pcc_grants.pdf import render_pdf
-from pcc_grants.roles import EDITORS, has_role
+from pcc_grants.roles import EDITORS, Role, has_role
+from pcc_grants.transitions import Attempt, Transition, Workflow
 
 from .models import (
     Application,
@@ -324,7 +326,7 @@ def _email_letter(letter_pk: int) -> None:
         return
     pdf = letter_pdf(letter)
     subject = f"{application.grant_round.name}: {application.reference}, the outcome"
-    page = f"{settings.SITE_URL}/apply/letters/{letter.pk}/"
+    page = settings.SITE_URL + reverse("grants_apply:letter", args=[letter.pk])
     action = (
         "To accept the offer, sign in and accept it online: "
         if letter.kind == LetterKind.OFFER
@@ -342,21 +344,146 @@ def _email_letter(letter_pk: int) -> None:
     get_connection().send_messages(messages)
 
 
+# Sending and accepting, as a table (``pcc_grants.transitions``): a letter is not sent,
+# sent, or (an offer) accepted; each step checks its roles and conditions every time.
+
+UNSENT, SENT, ACCEPTED = "not sent", "sent", "accepted"
+
+
+def letter_stage(letter: Letter) -> str:
+    if not letter.is_sent:
+        return UNSENT
+    if letter.kind == LetterKind.OFFER and OfferAcceptance.objects.filter(letter=letter).exists():
+        return ACCEPTED
+    return SENT
+
+
+def _written(letter: Letter, attempt: Attempt) -> str | None:
+    return None if letter.body.strip() else "Write the letter before sending it."
+
+
+def _fix(letter: Letter, attempt: Attempt) -> None:
+    letter.sha256 = sha256(letter_text(letter))
+    letter.sent_at = clock.now()
+
+
+def _e_mail_on_commit(letter: Letter, attempt: Attempt) -> None:
+    pk = letter.pk
+    transaction.on_commit(lambda: _email_letter(pk))
+
+
+def _member(letter: Letter, attempt: Attempt) -> str | None:
+    members = letter.application.organisation.memberships
+    return None if members.filter(user=attempt.by).exists() else NOT_A_MEMBER
+
+
+def _an_offer(letter: Letter, attempt: Attempt) -> str | None:
+    return None if letter.kind == LetterKind.OFFER else NOT_AN_OFFER
+
+
+def _sent(letter: Letter, attempt: Attempt) -> str | None:
+    return None if letter.is_sent else NOT_SENT
+
+
+def _not_accepted(letter: Letter, attempt: Attempt) -> str | None:
+    earlier = OfferAcceptance.objects.filter(letter=letter).first()
+    if earlier is None:
+        return None
+    return ALREADY_ACCEPTED.format(day=_day(earlier.accepted_on), name=earlier.name)
+
+
+def _approved_allocation(letter: Letter, attempt: Attempt) -> str | None:
+    allocation = letter.application.allocation
+    ok = allocation is not None and allocation.status in COMMITTED_STATUSES
+    return None if ok else NO_ALLOCATION
+
+
+def _acceptance_given(letter: Letter, attempt: Attempt) -> None:
+    given = attempt.given
+    errors = {}
+    if not given["name"].strip():
+        errors["name"] = [NAME_NEEDED]
+    if not given["role"].strip():
+        errors["role"] = [ROLE_NEEDED]
+    if given["terms_sha256"] != letter.terms_sha256:
+        errors["terms_sha256"] = [TERMS_CHANGED]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _agreement(letter: Letter, attempt: Attempt) -> None:
+    """The grant agreement, with its monitoring returns, delivering the allocation; and
+    the acceptance that made it."""
+    application = letter.application
+    allocation = application.allocation
+    grant_round = application.grant_round
+    name, role = attempt.given["name"].strip(), attempt.given["role"].strip()
+    today = clock.today()
+    agreement = commissioning_services.agreement_create(
+        by=attempt.by,
+        reference=application.reference,
+        provider=allocation.recipient,
+        route=CommissioningRoute.GRANT,
+        title=application.title or allocation.title,
+        description=(
+            f"A grant from {grant_round.name}, offered by letter and accepted online by "
+            f"{name} ({role}) on {_day(today)}."
+        ),
+        total_value=letter.amount,
+        start_date=letter.period_start,
+        end_date=letter.period_end,
+        monitoring_frequency=grant_round.monitoring_frequency,
+    )
+    commissioning_services.agreement_set_allocations(
+        agreement=agreement, allocations=[allocation], by=attempt.by
+    )
+    attempt.given["acceptance"] = OfferAcceptance.objects.create(
+        letter=letter,
+        name=name,
+        role=role,
+        accepted_on=today,
+        terms_sha256=attempt.given["terms_sha256"],
+        by=attempt.by,
+        agreement=agreement,
+    )
+
+
+SEND = Transition(
+    name="send",
+    label="Send the letter",
+    sources=(UNSENT,),
+    target=SENT,
+    roles=EDITORS,
+    conditions=(_written,),
+    effects=(_fix,),
+    then=(_e_mail_on_commit,),
+    wrong_state="This letter is {status} already: a sent letter cannot be changed.",
+)
+ACCEPT = Transition(
+    name="accept",
+    label="Accept the offer",
+    # Every stage, so that each refusal says why in its own words (the conditions).
+    sources=(UNSENT, SENT, ACCEPTED),
+    target=ACCEPTED,
+    roles=frozenset({Role.APPLICANT}),
+    conditions=(_member, _an_offer, _sent, _not_accepted, _approved_allocation),
+    requirements=(_acceptance_given,),
+    effects=(_agreement,),
+)
+LETTER = Workflow([SEND, ACCEPT], state="stage")
+
+
+def _staged(letter: Letter) -> Letter:
+    letter.stage = letter_stage(letter)
+    return letter
+
+
 @transaction.atomic
 def letter_send(*, letter: Letter, by) -> Letter:
     """Send the letter: its text is fixed and hashed, and it is e-mailed, as a PDF, to
     every member of the applicant organisation once the transaction commits."""
-    _ensure_editor(by)
-    letter = _lock(letter)
-    _ensure_unsent(letter)
-    if not letter.body.strip():
-        raise ValidationError({"body": "Write the letter before sending it."})
-    letter.sha256 = sha256(letter_text(letter))
-    letter.sent_at = clock.now()
-    letter.save(update_fields=["sha256", "sent_at"])
-    pk = letter.pk
-    transaction.on_commit(lambda: _email_letter(pk))
-    return letter
+    letter = _staged(_lock(letter))
+    return LETTER.perform(SEND, letter, Attempt(by=by))
 
 
 letter_send.alters_data = True
@@ -376,65 +503,16 @@ letters_send_all.alters_data = True
 
 
 @transaction.atomic
-def offer_accept(*, letter: Letter, by, name: str, role: str, terms_sha256: str):
+def offer_accept(
+    *, letter: Letter, by, name: str, role: str, terms_sha256: str
+) -> OfferAcceptance:
     """Accept a sent offer for the applicant organisation, once, for the terms shown
     (``terms_sha256``): creates the grant agreement with its monitoring returns, linked
     to the award's allocation."""
-    letter = _lock(letter)
-    application = letter.application
-    if not application.organisation.memberships.filter(user=by).exists():
-        raise ValidationError(NOT_A_MEMBER, code="not_allowed")
-    if letter.kind != LetterKind.OFFER:
-        raise ValidationError(NOT_AN_OFFER, code="not_an_offer")
-    if not letter.is_sent:
-        raise ValidationError(NOT_SENT, code="not_sent")
-    earlier = OfferAcceptance.objects.filter(letter=letter).first()
-    if earlier is not None:
-        raise ValidationError(
-            ALREADY_ACCEPTED.format(day=_day(earlier.accepted_on), name=earlier.name),
-            code="accepted",
-        )
-    errors = {}
-    if not name.strip():
-        errors["name"] = [NAME_NEEDED]
-    if not role.strip():
-        errors["role"] = [ROLE_NEEDED]
-    if terms_sha256 != letter.terms_sha256:
-        errors["terms_sha256"] = [TERMS_CHANGED]
-    if errors:
-        raise ValidationError(errors)
-    allocation = application.allocation
-    if allocation is None or allocation.status not in COMMITTED_STATUSES:
-        raise ValidationError(NO_ALLOCATION, code="no_allocation")
-    today = clock.today()
-    grant_round = application.grant_round
-    agreement = commissioning_services.agreement_create(
-        by=by,
-        reference=application.reference,
-        provider=allocation.recipient,
-        route=CommissioningRoute.GRANT,
-        title=application.title or allocation.title,
-        description=(
-            f"A grant from {grant_round.name}, offered by letter and accepted online by "
-            f"{name.strip()} ({role.strip()}) on {_day(today)}."
-        ),
-        total_value=letter.amount,
-        start_date=letter.period_start,
-        end_date=letter.period_end,
-        monitoring_frequency=grant_round.monitoring_frequency,
-    )
-    commissioning_services.agreement_set_allocations(
-        agreement=agreement, allocations=[allocation], by=by
-    )
-    return OfferAcceptance.objects.create(
-        letter=letter,
-        name=name.strip(),
-        role=role.strip(),
-        accepted_on=today,
-        terms_sha256=terms_sha256,
-        by=by,
-        agreement=agreement,
-    )
+    letter = _staged(_lock(letter))
+    attempt = Attempt(by=by, given={"name": name, "role": role, "terms_sha256": terms_sha256})
+    LETTER.perform(ACCEPT, letter, attempt)
+    return attempt.given["acceptance"]
 
 
 offer_accept.alters_data = True
