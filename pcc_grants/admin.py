@@ -55,6 +55,19 @@ ORGANISATION_FIELDSETS = (
     ),
     ("Signatures made on paper", {"fields": ("paper_recorder_roles",)}),
     ("Two-factor authentication", {"fields": ("two_factor_roles", "signing_credentials")}),
+    (
+        "Grant rounds' letters",
+        {
+            "description": "The templates of the letters to applicants once a round is "
+            "decided; each lists the {placeholders} it fills. Staff may still edit a letter "
+            "before it is sent.",
+            "fields": (
+                "offer_letter_template",
+                "offer_terms_template",
+                "outcome_letter_template",
+            ),
+        },
+    ),
 )
 
 

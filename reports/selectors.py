@@ -188,7 +188,9 @@ def published_grants():
             recipient__isnull=False,
             decision__published_snapshot__allocations_published=True,
         )
-        .select_related("recipient", "funding_stream__financial_year", "theme")
+        .select_related(
+            "recipient", "funding_stream__financial_year", "theme", "application__grant_round"
+        )
         .prefetch_related(Prefetch("decision", queryset=snapshots))
         .order_by("decision__published_snapshot__decision_date", "pk")
     )
@@ -291,12 +293,22 @@ def programme_code(stream_name: str) -> str:
     return slugify(stream_name)
 
 
+def _programme(allocation: Allocation) -> dict:
+    """The grant round that awarded the allocation, if a round did (its slug and name);
+    else the funding stream."""
+    application = getattr(allocation, "application", None)
+    if application is not None:
+        grant_round = application.grant_round
+        return {"code": grant_round.slug, "title": grant_round.name}
+    stream = allocation.funding_stream
+    return {"code": programme_code(stream.name), "title": stream.name}
+
+
 def grant_record(grant: PublishedGrant, settings: OrganisationSettings, request=None) -> dict:
     """One grant in the 360Giving Data Standard: what the decision record published
     (title, amount, recipient, date), with the allocation's own period, programme,
     theme and places. With ``request``, the links to the published record."""
     allocation = grant.allocation
-    stream = allocation.funding_stream
     record = {
         "id": f"{settings.open_data_prefix}-{allocation.reference}",
         "title": grant.title,
@@ -315,7 +327,7 @@ def grant_record(grant: PublishedGrant, settings: OrganisationSettings, request=
         "fundingOrganization": [
             {"id": settings.org_id or settings.open_data_prefix, "name": settings.name}
         ],
-        "grantProgramme": [{"code": programme_code(stream.name), "title": stream.name}],
+        "grantProgramme": [_programme(allocation)],
     }
     beneficiaries = _beneficiary_location(allocation, settings)
     if beneficiaries:

@@ -281,6 +281,14 @@ TABLE = {
                                                             "L   200 200 403 403 403 403 403 403 403",
     "/staff/rounds/applications/{panel_application}/interest/":
                                                             "L   405 405 405 405 405 405 405 405 405",
+    # Letters and offers (part: letters; docs/grants.md, "Letters and offers"). Every
+    # staff role reads a round's letters and their PDFs; the Officer and CFO edit one
+    # until it is sent. An applicant reads their own organisations' sent letters.
+    "/staff/rounds/{round}/letters/":                       "L   200 200 200 200 200 403 403 403 200",
+    "/staff/rounds/letters/{unsent_letter}/":               "L   200 200 403 403 403 403 403 403 403",
+    "/staff/rounds/letters/{sent_letter}.pdf":              "L   200 200 200 200 200 403 403 403 200",
+    "/apply/letters/{sent_letter}/":                        "L   403 403 403 403 403 403 403 200 403",
+    "/apply/letters/{sent_letter}.pdf":                     "L   403 403 403 403 403 403 403 200 403",
 }
 
 # The Django admin, by rule: each admin pattern takes the first rule that matches its
@@ -413,6 +421,12 @@ STATE_ROWS = [
     ("/staff/rounds/{round}/panel/meeting/",                "L   403 403 403 403 403 403 403 403 403"),
     ("/staff/rounds/applications/{submitted_application}/recommend/",
                                                             "L   403 403 403 403 403 403 403 403 403"),
+    # Letters and offers (part: letters): a sent letter is never edited; an applicant
+    # finds neither a letter not sent yet nor another organisation's
+    ("/staff/rounds/letters/{sent_letter}/",                "L   403 403 403 403 403 403 403 403 403"),
+    ("/apply/letters/{unsent_letter}/",                     "L   403 403 403 403 403 403 403 404 403"),
+    ("/apply/letters/{unsent_letter}.pdf",                  "L   403 403 403 403 403 403 403 404 403"),
+    ("/apply/letters/{other_letter}/",                      "L   403 403 403 403 403 403 403 404 403"),
 ]
 
 # Actions, POSTed: each in a savepoint of its own, so what one does is undone before
@@ -807,6 +821,38 @@ def _panel_round(officer, stream) -> dict:
     return {"panel_round": grant_round.pk, "panel_application": application.pk}
 
 
+# Letters and offers (part: letters) --------------------------------------------------
+
+
+def _letters(ids: dict) -> dict:
+    """Letters of the grant rounds' applications, made as rows: an offer sent to the
+    applicant's organisation, an outcome letter to it not sent yet, and an outcome
+    letter sent to another organisation."""
+    from grants.models import Application, Letter, LetterKind
+
+    submitted = Application.objects.get(pk=ids["submitted_application"])
+    other = Application.objects.get(pk=ids["other_application"])
+    sent = {"sent_at": timezone.now(), "sha256": "0" * 64}
+    offer = Letter.objects.create(
+        application=submitted,
+        kind=LetterKind.OFFER,
+        body="Dear Ann, a grant of £400.",
+        amount=Decimal("400"),
+        period_start=date(2016, 4, 1),
+        period_end=date(2017, 3, 31),
+        terms="1. The grant is used for the project.",
+        terms_sha256="1" * 64,
+        **sent,
+    )
+    unsent = Letter.objects.create(
+        application=submitted, kind=LetterKind.OUTCOME, body="Dear Ann, not this time."
+    )
+    other_letter = Letter.objects.create(
+        application=other, kind=LetterKind.OUTCOME, body="Dear Leicester Warriors.", **sent
+    )
+    return {"sent_letter": offer.pk, "unsent_letter": unsent.pk, "other_letter": other_letter.pk}
+
+
 def _build_world() -> World:
     world = World()
     ids = world.ids
@@ -911,6 +957,7 @@ def _build_world() -> World:
     ids.update(_grant_rounds(officer, users[Role.APPLICANT], stream))
     ids.update(_reviewing_world(users, ids))
     ids.update(_panel_round(officer, stream))  # the Review Panel
+    ids.update(_letters(ids))  # Letters and offers (part: letters)
     frozen_allocation.refresh_from_db()
     assert frozen_allocation.status == "approved"
 

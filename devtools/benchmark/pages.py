@@ -101,6 +101,12 @@ NOT_BENCHED = {
     "grants:panel_decision": "POST only",
     "grants:panel_recommend": "one application's recommendation",
     "grants:panel_interest": "POST only",
+    # Letters and offers (part: letters): the bulk data holds no decided round.
+    "grants:round_letters": "the bulk data holds no decided grant round",
+    "grants:letter_edit": "one letter's form",
+    "grants:letter_pdf": "a PDF of one letter, rendered by WeasyPrint",
+    "grants_apply:letter": "one letter of one applicant's organisation",
+    "grants_apply:letter_pdf": "a PDF of one letter, rendered by WeasyPrint",
 }
 # Grant rounds, part 2: reviewers, declarations and scoring. The reviewer's list and the
 # round's reviewers page are held by tests/grants/test_reviewing_pages.py's query counts.
