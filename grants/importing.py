@@ -39,6 +39,11 @@ from .importing_records import (
     imported_records_user,
 )
 from .importing_workbook import (
+    APPLICATION_COLUMNS,
+    APPLICATION_REQUIRED,
+    CRITERIA_COLUMNS,
+    REVIEW_COLUMNS,
+    REVIEW_REQUIRED,
     UNKNOWN_CRITERION,
     _key,
     _records,
@@ -51,36 +56,6 @@ from .importing_workbook import (
 from .models import Application, GrantRound, Reviewer
 from .services import EDITORS_ONLY
 
-CRITERIA_COLUMNS = ("criterion", "weight_percent")
-APPLICATION_COLUMNS = (
-    "reference",
-    "organisation",
-    "charity_number",
-    "company_number",
-    "title",
-    "amount_requested",
-    "theme",
-    "submitted_at",
-    "eligible",
-)
-APPLICATION_REQUIRED = (
-    "reference",
-    "organisation",
-    "title",
-    "amount_requested",
-    "submitted_at",
-    "eligible",
-)
-REVIEW_COLUMNS = (
-    "application",
-    "reviewer_email",
-    "reviewer_name",
-    "reviewer_organisation",
-    "conflict",
-    "recommendation",
-    "comment",
-)
-REVIEW_REQUIRED = ("application", "reviewer_email", "reviewer_name", "conflict")
 RECOMMENDATIONS = {"fund": "fund", "fund in part": "fund_in_part", "do not fund": "do_not_fund"}
 HUNDRED = Decimal("100")
 

@@ -309,7 +309,39 @@ def _round_record(sheets, problems) -> _RoundRow | None:
     return _RoundRow(values, numbers, problems)
 
 
-# The template to fill in --------------------------------------------------------------
+# The sheets' columns, and the template to fill in ---------------------------------------
+
+CRITERIA_COLUMNS = ("criterion", "weight_percent")
+APPLICATION_COLUMNS = (
+    "reference",
+    "organisation",
+    "charity_number",
+    "company_number",
+    "title",
+    "amount_requested",
+    "theme",
+    "submitted_at",
+    "eligible",
+)
+APPLICATION_REQUIRED = (
+    "reference",
+    "organisation",
+    "title",
+    "amount_requested",
+    "submitted_at",
+    "eligible",
+)
+REVIEW_COLUMNS = (
+    "application",
+    "reviewer_email",
+    "reviewer_name",
+    "reviewer_organisation",
+    "conflict",
+    "recommendation",
+    "comment",
+)
+REVIEW_REQUIRED = ("application", "reviewer_email", "reviewer_name", "conflict")
+
 
 TEMPLATE = {
     "round": [
@@ -324,19 +356,9 @@ TEMPLATE = {
         ["maximum_award", 10000],
         ["score_scale", 5],
     ],
-    "criteria": [["criterion", "weight_percent"], ["Need and evidence", 100]],
+    "criteria": [list(CRITERIA_COLUMNS), ["Need and evidence", 100]],
     "applications": [
-        [
-            "reference",
-            "organisation",
-            "charity_number",
-            "company_number",
-            "title",
-            "amount_requested",
-            "theme",
-            "submitted_at",
-            "eligible",
-        ],
+        list(APPLICATION_COLUMNS),
         [
             "PCCG-2013-001",
             "Living Without Abuse",
@@ -350,16 +372,7 @@ TEMPLATE = {
         ],
     ],
     "reviews": [
-        [
-            "application",
-            "reviewer_email",
-            "reviewer_name",
-            "reviewer_organisation",
-            "conflict",
-            "recommendation",
-            "comment",
-            "Need and evidence",
-        ],
+        [*REVIEW_COLUMNS, "Need and evidence"],
         [
             "PCCG-2013-001",
             "reviewer@example.org",
