@@ -356,7 +356,7 @@ def test_the_panel_recommended_the_eleven_and_the_record_awaits_officer_approval
     assert PanelRecommendation.objects.filter(meeting=meeting).count() == 33
     decision = pcc_grant.decision
     assert decision.title == "Grant awards: PCC Grant 2013/14"
-    assert decision.status == "submitted"
+    assert decision.status == "awaiting_officer_approval"
     allocations = decision.allocations.all()
     assert allocations.count() == 11
     assert {a.status for a in allocations} == {"proposed"}

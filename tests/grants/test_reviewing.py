@@ -393,10 +393,11 @@ def test_only_the_reviewer_scores_only_in_progress_only_while_in_review(
         _refused(
             reviewing.review_save, "Only the reviewer", review=review, by=someone, scores=scores
         )
-    round_transition(grant_round=in_review, by=officer, action="decide")
+    # Out of review (a round is decided only by its record; cancelled will do here).
+    round_transition(grant_round=in_review, by=officer, action="cancel")
     _refused(
         reviewing.review_save,
-        "The round is decided",
+        "The round is cancelled",
         review=review,
         by=reviewer.user,
         scores=scores,
