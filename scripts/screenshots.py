@@ -99,6 +99,29 @@ def staff_round(page) -> None:
     page.get_by_role("link", name="PCC Grant 2013/14").click()
 
 
+def round_2013(page, link: str) -> None:
+    """A page of PCC Grant 2013/14 that its staff page links to."""
+    staff_round(page)
+    page.get_by_role("link", name=link).click()
+
+
+def moderation(page) -> None:
+    round_2013(page, "Moderation: the ranking and the fund line")
+
+
+def review_panel(page) -> None:
+    round_2013(page, "The Review Panel and the decision")
+
+
+def round_reviewers(page) -> None:
+    round_2013(page, "Reviewers and reviews of this round")
+
+
+def reviewer_review(page) -> None:
+    page.goto(f"{BASE}/review/")
+    page.locator("main table a").first.click()
+
+
 # Screens reached by doing something on them: (file, user, what to do, and the
 # first and last element of the part shown).
 ACTED = [
@@ -114,6 +137,10 @@ ACTED = [
     ("application-section.png", "applicant", application_section, "h1", "main form"),
     ("check-answers.png", "applicant", check_answers, "h1", "main form"),
     ("grant-round-staff.png", "officer", staff_round, "h1", "#applications-heading"),
+    ("round-reviewers.png", "officer", round_reviewers, "h1", "main table"),
+    ("reviewer-review.png", "amara.okafor@example.org", reviewer_review, "h1", "main"),
+    ("moderation.png", "officer", moderation, "h1", "main table"),
+    ("review-panel.png", "officer", review_panel, "h1", "main table"),
     (
         "decision-allocations.png",
         "officer",
@@ -161,7 +188,7 @@ def main() -> None:
                 clip={
                     "x": 0,
                     "y": top["y"] - 8,
-                    "width": 1000,
+                    "width": 1280,
                     "height": bottom["y"] + bottom["height"] - top["y"] + 16,
                 },
             )
