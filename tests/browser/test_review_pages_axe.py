@@ -6,16 +6,16 @@ import pytest
 from django.urls import reverse
 
 from grants import reviewing
-from tests.browser.conftest import (
-    assert_accessible,
-    browser,  # noqa: F401 - fixtures
-    one_request_at_a_time_on_sqlite,  # noqa: F401
-    page,  # noqa: F401
+from tests.browser.conftest import assert_accessible
+from tests.grants.conftest import (  # noqa: F401 - fixtures, named as arguments
+    applicant,
+    applicant_organisation,
+    open_round,
+    stream,
+    theme,
 )
+from tests.grants.reviewing_setup import assigned, declared, submitted, submitted_review, to_review
 
-from .reviewing_setup import assigned, declared, submitted, submitted_review, to_review
-
-# The fixtures of tests.browser.conftest are imported by name, and named as arguments.
 # ruff: noqa: F811
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
