@@ -18,6 +18,7 @@ from decisions import clock
 from decisions import services as decision_services
 from devtools.demo import pcc_grant_2013 as pcc_grant
 from devtools.demo.rounds import _moment
+from funding import services as funding_services
 from grants import awarding, panel
 from grants.models import GrantRound, PanelOutcome, RoundStatus
 from grants.ranking import rank
@@ -105,6 +106,15 @@ def decide_2013(*, users: dict[str, User]):
         return None
     with clock.at(_moment(2013, 8, 22, 11)):
         decision = awarding.decision_draft_from_panel(grant_round=grant_round, by=users["officer"])
+    for allocation in decision.allocations.order_by("pk"):
+        funding_services.allocation_update(
+            allocation=allocation,
+            by=users["officer"],
+            comments=(
+                "Demonstration data: the Review Panel's award, drafted into a record by the "
+                "product; EXE 0025/13 made the same award (Table 1), so this replays it."
+            ),
+        )
     with clock.at(_moment(2013, 8, 22, 15)):
         decision_services.decision_transition(
             decision=decision, by=users["officer"], action="submit"

@@ -25,15 +25,18 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUPPORTING = "The supplier's day rates are £415."
 
 
-def migrate(target):
+def migrate(targets):
+    """Migrate to ``targets`` (one node, or a list), and the apps as they then are."""
+    targets = targets if isinstance(targets, list) else [targets]
     executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return MigrationExecutor(connection).loader.project_state([target]).apps
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 def latest():
-    executor = MigrationExecutor(connection)
-    return next(node for node in executor.loader.graph.leaf_nodes() if node[0] == "decisions")
+    """Every app's newest migration: going back in decisions also unapplied the apps
+    that depend on it (grant rounds name decision records), which must come back."""
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def old_choice(apps, decision, part, choice, **grounds):

@@ -64,7 +64,7 @@ def test_a_signature_from_a_script_is_throttled_too(draft, advance, people, pass
                 decision=decision,
                 by=chief_executive,
                 action="officer_approve",
-                password=guess,
+                password=f"wrong guess {guess}",
                 code=signing_code(chief_executive),
             )
     with pytest.raises(ValidationError) as refused:
