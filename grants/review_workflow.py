@@ -47,6 +47,26 @@ def round_in_review(review: Review, attempt: Attempt) -> str | None:
     return None
 
 
+NOT_YOUR_OWN = "You are this review's reviewer: another editor reopens it."
+DECISION_DRAFTED = (
+    "The decision record is drafted from the panel's recommendations: its reviews stay "
+    "as they are."
+)
+
+
+def not_own_review(review: Review, attempt: Attempt) -> str | None:
+    """Separation of duties: a member of staff does not unlock their own signed review."""
+    if review.reviewer.user_id == getattr(attempt.by, "pk", None):
+        return NOT_YOUR_OWN
+    return None
+
+
+def no_decision_drafted(review: Review, attempt: Attempt) -> str | None:
+    if review.application.grant_round.decision_id:
+        return DECISION_DRAFTED
+    return None
+
+
 def nature_given(review: Review, attempt: Attempt) -> None:
     nature = attempt.given.get("nature", "").strip()
     if not nature:
@@ -156,7 +176,7 @@ REOPEN = Transition(
     sources=(ReviewStatus.SUBMITTED,),
     target=ReviewStatus.IN_PROGRESS,
     roles=EDITORS,
-    conditions=(round_in_review,),
+    conditions=(round_in_review, not_own_review, no_decision_drafted),
     requirements=(reason_given,),
     effects=(unlock,),
     then=(record_event,),
