@@ -1,9 +1,9 @@
 """Tell whoever can act next on a record, by e-mail (they also see it on their dashboard)."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 
+from jobs.mail import mail_message, send_later
 from pcc_grants.models import User
 
 from .models import Decision, DecisionStatus
@@ -20,7 +20,9 @@ def notify_next(decision_pk: int, actor_pk: int | None) -> int:
         recipients = {decision.lead_officer}
         subject = f"Decision {name} was returned for changes"
         body = f"{decision.title}\n\nThe record was returned to draft. See why: {url}\n"
-        messages.extend((subject, body, None, [user.email]) for user in recipients if user.email)
+        messages.extend(
+            mail_message(subject, body, [user.email]) for user in recipients if user.email
+        )
     # One message per person, however many of their roles can act.
     actions_by_user: dict[User, set] = {}
     for role, actions in next_actors(decision).items():
@@ -32,7 +34,8 @@ def notify_next(decision_pk: int, actor_pk: int | None) -> int:
             continue
         subject = f"Decision {name} awaits you: {', '.join(sorted(actions_by_user[user]))}"
         body = f"{decision.title}\n\nIt is {decision.get_status_display().lower()}.\n{url}\n"
-        messages.append((subject, body, None, [user.email]))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+        messages.append(mail_message(subject, body, [user.email]))
+    # Sent by a job: a slow or failing mail server neither slows nor undoes the step.
+    actor = User.objects.filter(pk=actor_pk).first() if actor_pk else None
+    send_later(messages, title=f"E-mail about decision {name}", by=actor)
     return len(messages)

@@ -484,7 +484,9 @@ _KINDS = {
 }
 
 
-def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> ImportResult:
+def run_import(
+    *, kind: str, content: bytes, by=None, dry_run: bool = False, progress=None
+) -> ImportResult:
     """Import a whole file, or nothing, in ``by``'s name. ``dry_run`` checks everything
     and saves nothing. Each row is what ``by`` could record on the pages: an approved or
     contracted allocation is approved by them, so only where the organisation settings
@@ -499,7 +501,9 @@ def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> 
     seen: dict = {}
     lookalikes = ProviderLookalikes()
     with transaction.atomic():
-        for number, values in records:
+        for done, (number, values) in enumerate(records):
+            if progress and done % 500 == 0:
+                progress(done, len(records))
             duplicate = _duplicate(kind, number, values, seen)
             if duplicate is not None:
                 result.errors.append(duplicate)
@@ -521,6 +525,8 @@ def run_import(*, kind: str, content: bytes, by=None, dry_run: bool = False) -> 
             transaction.set_rollback(True)
         else:
             result.saved = True
+    if progress:
+        progress(len(records), len(records))
     return result
 
 

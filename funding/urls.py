@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_imports
 
 app_name = "funding"
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("position/", views.position_current, name="position_current"),
     path("position/<slug:year>/", views.position, name="position"),
     path("position/<slug:year>.pdf", views.position_pdf, name="position_pdf"),
-    path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import_confirm"),
-    path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
+    path("import/", views_imports.import_upload, name="import"),
+    path("import/confirm/", views_imports.import_confirm, name="import_confirm"),
+    path("import/template/<str:kind>.xlsx", views_imports.import_template, name="import_template"),
 ]

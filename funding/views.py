@@ -1,21 +1,17 @@
-import uuid
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from commissioning.models import CommissioningRoute
 from pcc_grants.charts import funding_bars
-from pcc_grants.downloads import XLSX_TYPE, download
+from pcc_grants.downloads import download
 from pcc_grants.forms import add_service_errors
 from pcc_grants.history import change_history
 from pcc_grants.pagination import page_of
@@ -23,10 +19,10 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import budget, import_templates, naming, permissions, services, workflow
+from . import budget, naming, permissions, services, workflow
 from .filters import AllocationFilter
-from .forms import AllocationForm, FileImportForm, FundingStreamForm
-from .importers import export_allocation_rows, run_import
+from .forms import AllocationForm, FundingStreamForm
+from .importers import export_allocation_rows
 from .models import Allocation, AllocationStatus, FinancialYear, FundingStream
 from .selectors import (
     current_financial_year,
@@ -36,8 +32,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-IMPORT_SESSION_KEY = "funding_import"
 
 
 def _chosen_year(request: HttpRequest, years: list[FinancialYear]) -> FinancialYear | None:
@@ -411,85 +405,3 @@ def position_pdf(request: HttpRequest, year: str) -> HttpResponse:
     financial_year = financial_year_from_slug(year)
     pdf = render_pdf("funding/position_pdf.html", _position_context(financial_year))
     return pdf_response(pdf, filename=f"funding-position-{financial_year.slug}")
-
-
-# Imports in the browser -------------------------------------------------------------
-
-
-def import_upload(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_edit_funding(request.user))
-    form = FileImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            form.add_error("file", "The file is larger than 5 MB; split it into smaller files.")
-        elif not upload.name.lower().endswith((".csv", ".xlsx")):
-            form.add_error("file", "Upload a .csv or .xlsx file.")
-        else:
-            content = upload.read()
-            kind = form.cleaned_data["kind"]
-            result = run_import(kind=kind, content=content, by=request.user, dry_run=True)
-            token = ""  # nosec B105 - no confirmation until the preview is clean
-            if result.ok:
-                token = uuid.uuid4().hex
-                default_storage.save(f"imports/{token}.upload", ContentFile(content))
-                request.session[IMPORT_SESSION_KEY] = {
-                    "token": token,
-                    "kind": kind,
-                    "name": upload.name,
-                }
-            return render(
-                request,
-                "funding/import_preview.html",
-                {"result": result, "token": token, "file_name": upload.name, "kind": kind},
-            )
-    return render(request, "funding/import_upload.html", {"form": form})
-
-
-@require_safe
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    """The workbook to fill in for an import: columns, an example, drop-down lists."""
-    require(permissions.can_edit_funding(request.user))
-    if kind not in import_templates.COLUMNS:
-        raise Http404("No such import.")
-    current = current_financial_year()
-    year = (
-        current.label
-        if current
-        else FinancialYear(start_year=FinancialYear.start_year_for(timezone.localdate())).label
-    )
-    response = HttpResponse(
-        import_templates.import_template(kind, year=year), content_type=XLSX_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="import-{kind}-template.xlsx"'
-    return response
-
-
-@require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_edit_funding(request.user))
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if not token or pending.get("token") != token:
-        messages.error(request, "That import has expired or was already confirmed: upload again.")
-        return redirect("funding:import")
-    path = f"imports/{token}.upload"
-    with default_storage.open(path, "rb") as stored:
-        content = stored.read()
-    result = run_import(kind=pending["kind"], content=content, by=request.user)
-    if not result.ok:
-        return render(
-            request,
-            "funding/import_preview.html",
-            {"result": result, "token": "", "file_name": pending["name"], "kind": pending["kind"]},  # nosec B105
-        )
-    default_storage.delete(path)
-    del request.session[IMPORT_SESSION_KEY]
-    noun = "funding streams" if pending["kind"] == "funding" else "allocations"
-    messages.success(request, f"{len(result.planned)} {noun} imported from {pending['name']}.")
-    # Exactly the rows this import made, each linked to its record.
-    return render(
-        request,
-        "funding/import_done.html",
-        {"result": result, "file_name": pending["name"], "kind": pending["kind"]},
-    )

@@ -10,13 +10,13 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from commissioning.matching import match_key
 from decisions import clock
+from jobs.mail import mail_message, send_later
 from pcc_grants.models import User
 from pcc_grants.roles import STAFF_ROLES, Role, has_role
 
@@ -80,15 +80,12 @@ def applicant_register(*, email: str, full_name: str, password: str) -> User:
 
 def _send_link(user: User) -> None:
     url = _verification_url(user)
-    transaction.on_commit(
-        lambda: send_mail(
-            "Confirm your e-mail address for PCC Grants",
-            f"Hello {user.first_name},\n\nTo finish registering, open this link within "
-            f"{VERIFY_DAYS} days:\n{url}\n\nIf you did not register, ignore this message.\n",
-            None,
-            [user.email],
-        )
+    subject = "Confirm your e-mail address for PCC Grants"
+    body = (
+        f"Hello {user.first_name},\n\nTo finish registering, open this link within "
+        f"{VERIFY_DAYS} days:\n{url}\n\nIf you did not register, ignore this message.\n"
     )
+    send_later([mail_message(subject, body, [user.email])], title=f"E-mail: {subject}")
 
 
 applicant_register.alters_data = True
@@ -207,14 +204,15 @@ def join_request_create(
         raise ValidationError(ALREADY_ASKED.format(organisation=organisation)) from error
     members = list(organisation.memberships.values_list("user__email", flat=True))
     url = settings.SITE_URL + organisation.get_absolute_url()
-    transaction.on_commit(
-        lambda: send_mail(
-            f"{by.get_full_name() or by.email} asks to join {organisation.name}",
-            f"{by.get_full_name()} ({by.email}) asks to join {organisation.name} on PCC "
-            f"Grants. Accept or refuse them here:\n{url}\n",
-            None,
-            [email for email in members if email],
-        )
+    subject = f"{by.get_full_name() or by.email} asks to join {organisation.name}"
+    body = (
+        f"{by.get_full_name()} ({by.email}) asks to join {organisation.name} on PCC "
+        f"Grants. Accept or refuse them here:\n{url}\n"
+    )
+    send_later(
+        [mail_message(subject, body, [email for email in members if email])],
+        title=f"E-mail: {subject}",
+        by=by,
     )
     return request
 
@@ -253,14 +251,9 @@ def join_request_answer(*, join_request: JoinRequest, by: User, accept: bool) ->
         )
     answer = "accepted" if accept else "refused"
     email = join_request.user.email
-    transaction.on_commit(
-        lambda: send_mail(
-            f"Your request to join {organisation.name} was {answer}",
-            f"Your request to join {organisation.name} on PCC Grants was {answer}.\n",
-            None,
-            [email],
-        )
-    )
+    subject = f"Your request to join {organisation.name} was {answer}"
+    body = f"Your request to join {organisation.name} on PCC Grants was {answer}.\n"
+    send_later([mail_message(subject, body, [email])], title=f"E-mail: {subject}", by=by)
     return join_request
 
 

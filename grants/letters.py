@@ -19,7 +19,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -29,6 +28,7 @@ from commissioning import services as commissioning_services
 from commissioning.models import CommissioningRoute, MonitoringFrequency
 from decisions import clock
 from funding.models import COMMITTED_STATUSES
+from jobs.mail import mail_message, send_later
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
 from pcc_grants.pdf import render_pdf
@@ -336,12 +336,11 @@ def _email_letter(letter_pk: int) -> None:
         f"{letter_text(letter)}\n\n{action}{page}\n\n"
         f"Fingerprint of this letter (SHA-256): {letter.sha256}\n"
     )
-    messages = []
-    for email in emails:
-        message = EmailMessage(subject, body, None, [email])
-        message.attach(f"{letter_filename(letter)}.pdf", pdf, "application/pdf")
-        messages.append(message)
-    get_connection().send_messages(messages)
+    attachment = (f"{letter_filename(letter)}.pdf", pdf, "application/pdf")
+    send_later(
+        [mail_message(subject, body, [email], [attachment]) for email in emails],
+        title=f"E-mail: {subject}",
+    )
 
 
 # Sending and accepting, as a table (``pcc_grants.transitions``): a letter is not sent,

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from commissioning.matching import match_key
 from commissioning.models import normalise_name
+from jobs.mail import mail_message, send_later
 from pcc_grants.models import User
 from pcc_grants.roles import EDITORS, Role, has_role, is_staff_member
 from pcc_grants.transitions import Attempt
@@ -84,16 +84,13 @@ def welcome_url(user: User) -> str:
 
 def _send_welcome(user: User) -> None:
     url = welcome_url(user)
-    transaction.on_commit(
-        lambda: send_mail(
-            "You are a reviewer on PCC Grants",
-            f"Hello {user.first_name},\n\nYou have been added as a reviewer of grant "
-            f"applications. Set your password and sign in here:\n{url}\n\nThe link works "
-            "once. You will be told by e-mail when applications are assigned to you.\n",
-            None,
-            [user.email],
-        )
+    subject = "You are a reviewer on PCC Grants"
+    body = (
+        f"Hello {user.first_name},\n\nYou have been added as a reviewer of grant "
+        f"applications. Set your password and sign in here:\n{url}\n\nThe link works "
+        "once. You will be told by e-mail when applications are assigned to you.\n"
     )
+    send_later([mail_message(subject, body, [user.email])], title=f"E-mail: {subject}")
 
 
 def _reviewer_group() -> Group:
@@ -218,16 +215,13 @@ def _tell_assigned(reviewer: Reviewer, reviews: list[Review]) -> None:
     )
     url = settings.SITE_URL + reverse("grants_review:reviews")
     noun = "application" if count == 1 else "applications"
-    transaction.on_commit(
-        lambda: send_mail(
-            f"{count} grant {noun} to review",
-            f"Hello {reviewer.user.first_name},\n\nYou are assigned to review:\n{listed}\n\n"
-            "Before you read each one, declare whether you have a conflict of interest. "
-            f"Your reviews:\n{url}\n",
-            None,
-            [email],
-        )
+    subject = f"{count} grant {noun} to review"
+    body = (
+        f"Hello {reviewer.user.first_name},\n\nYou are assigned to review:\n{listed}\n\n"
+        "Before you read each one, declare whether you have a conflict of interest. "
+        f"Your reviews:\n{url}\n"
     )
+    send_later([mail_message(subject, body, [email])], title=f"E-mail: {subject}")
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,6 +18,7 @@ from commissioning.matching import match_key
 from commissioning.models import Provider
 from decisions import clock
 from funding.models import PlanTheme
+from jobs.mail import mail_message, send_later
 from pcc_grants.money import format_money, parse_money
 from pcc_grants.roles import EDITORS, has_role
 from pcc_grants.transitions import Attempt
@@ -245,8 +245,10 @@ def round_extend(*, grant_round: GrantRound, by, closes_at, reason: str) -> Gran
         f"{settings.SITE_URL}{grant_round.get_public_url()}\n"
     )
     emails = _people_applying(grant_round)
-    transaction.on_commit(
-        lambda: send_mass_mail([(subject, body, None, [email]) for email in emails])
+    send_later(
+        [mail_message(subject, body, [email]) for email in emails],
+        title=f"E-mail: {subject}",
+        by=by,
     )
     return grant_round
 
@@ -510,7 +512,7 @@ def application_submit(*, application: Application, by) -> Application:
         f"Fingerprint of what was submitted (SHA-256): {application.content_sha256}\n"
     )
     email = by.email
-    transaction.on_commit(lambda: send_mass_mail([(subject, body, None, [email])]))
+    send_later([mail_message(subject, body, [email])], title=f"E-mail: {subject}", by=by)
     return application
 
 

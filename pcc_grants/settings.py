@@ -65,7 +65,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "pgtrigger",
+    "django_tasks",
+    "django_tasks_db",
     "pcc_grants",
+    "jobs",
     "accounts",
     "funding",
     "commissioning",
@@ -132,6 +135,27 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead logging: pages keep reading while a job writes, and a job's
+    # progress can be written beside its import (SQLite allows one writer at a time).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL;"
+    )
+
+# Background jobs (django-tasks). The database backend needs nothing but the
+# database: run `python manage.py db_worker` on as many machines as needed.
+# TASKS_BACKEND=immediate runs each job at once in the process that queues it (the
+# tests); another engine (Celery, RQ) is a different BACKEND here and its worker.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(TASKS_BACKEND, TASKS_BACKEND),
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pcc_grants.User"

@@ -42,6 +42,7 @@ urlpatterns = [
     path("review/", include("grants.urls_review")),
     path("", include("grants.urls_public")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("transparency/", include("reports.urls_transparency")),
     # The public grants register and the open data, at the addresses published.
     path("", include("reports.urls_public")),

@@ -352,7 +352,7 @@ def funding_csv(*lines: str) -> bytes:
 def import_file(content: bytes, name: str = "allocations.csv", kind: str = "allocations"):
     def send(w: World):
         upload = SimpleUploadedFile(name, content)
-        return w.client.post("/funding/import/", {"kind": kind, "file": upload})
+        return w.client.post("/funding/import/", {"kind": kind, "file": upload}, follow=True)
 
     return send
 
@@ -360,9 +360,9 @@ def import_file(content: bytes, name: str = "allocations.csv", kind: str = "allo
 def import_and_confirm(content: bytes, name: str = "allocations.csv", kind: str = "allocations"):
     def send(w: World):
         preview = import_file(content, name, kind)(w)
-        assert "No problems found" in preview.content.decode(), preview.context["result"].errors
+        assert "No problems found" in preview.content.decode(), preview.context["result"]
         return w.client.post(
-            "/funding/import/confirm/", {"token": preview.context["token"]}, follow=True
+            "/funding/import/confirm/", {"job": preview.context["job"].pk}, follow=True
         )
 
     return send
@@ -401,10 +401,11 @@ def messages_at(response, where: str) -> list[str]:
         return [str(message) for message in response.context["messages"]]
     if where.startswith("row "):
         row, _, column = where.removeprefix("row ").partition(".")
+        # An import's report, as its job keeps it.
         return [
-            error.message
-            for error in response.context["result"].errors
-            if error.row == int(row) and error.column == column
+            error["message"]
+            for error in response.context["result"]["errors"]
+            if error["row"] == int(row) and error["column"] == column
         ]
     name, *index, field = where.split(".")
     form = response.context[name]

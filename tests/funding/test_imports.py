@@ -414,10 +414,10 @@ def test_the_template_filled_in_imports_through_the_import_page(stream_2016, cli
     filled.seek(0)
     filled.name = "our-allocations.xlsx"
 
-    preview = client.post("/funding/import/", {"kind": "allocations", "file": filled})
+    preview = client.post("/funding/import/", {"kind": "allocations", "file": filled}, follow=True)
     assert "Confirm and import 2 rows" in preview.text, preview.text
     confirmed = client.post(
-        "/funding/import/confirm/", {"token": preview.context["token"]}, follow=True
+        "/funding/import/confirm/", {"job": preview.context["job"].pk}, follow=True
     )
     assert "2 allocations imported from our-allocations.xlsx." in confirmed.text
     assert sorted(Allocation.objects.values_list("title", "amount", "recipient__name")) == [

@@ -72,6 +72,7 @@ def upload(client, content: str):
     return client.post(
         "/funding/import/",
         {"kind": "allocations", "file": SimpleUploadedFile("allocations.csv", content.encode())},
+        follow=True,
     )
 
 
@@ -91,7 +92,7 @@ def test_an_officers_import_with_approved_or_contracted_rows_is_refused_row_by_r
     )
 
     assert response.status_code == 200
-    errors = [(e.row, e.column, e.message) for e in response.context["result"].errors]
+    errors = [(e["row"], e["column"], e["message"]) for e in response.context["result"]["errors"]]
     assert errors == [
         (2, "status", OFFICER_CANNOT_APPROVE),
         (3, "status", OFFICER_CANNOT_APPROVE),
@@ -108,9 +109,8 @@ def test_the_chief_finance_officers_import_of_the_same_rows_is_accepted(client, 
         + "2016/17,Community Safety Fund,Victim Support,Helpline,9400,approved,,,,,,,\n"
         + "2016/17,Community Safety Fund,Victim Support,Outreach,500,contracted,,,,,,,\n",
     )
-    assert response.context["result"].errors == []
-    token = response.context["token"]
-    client.post("/funding/import/confirm/", {"token": token})
+    assert response.context["result"]["errors"] == []
+    client.post("/funding/import/confirm/", {"job": response.context["job"].pk})
     assert sorted(Allocation.objects.values_list("title", "status")) == [
         ("Helpline", AllocationStatus.APPROVED),
         ("Outreach", AllocationStatus.CONTRACTED),
@@ -440,7 +440,9 @@ def test_the_cfos_import_over_the_limit_is_refused_naming_the_row(
         client,
         HEADER + "2016/17,Community Safety Fund,Victim Support,Helpline,9400,approved,,,,,,,\n",
     )
-    assert [(e.row, e.column, e.message) for e in response.context["result"].errors] == [
+    assert [
+        (e["row"], e["column"], e["message"]) for e in response.context["result"]["errors"]
+    ] == [
         (
             2,
             "status",

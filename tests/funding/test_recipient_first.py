@@ -192,7 +192,9 @@ def test_an_import_names_each_new_recipient_that_looks_like_a_provider(
     ).encode()
     upload = io.BytesIO(content)
     upload.name = "allocations.csv"
-    preview = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    preview = officer_client.post(
+        "/funding/import/", {"kind": "allocations", "file": upload}, follow=True
+    )
     text = preview.text.replace("&#x27;", "'")
     assert "2 rows to check before you confirm" in text
     assert (

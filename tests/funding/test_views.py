@@ -279,23 +279,28 @@ def test_browser_import_saves_only_after_confirmation(officer_client, stream):
     ).encode()
     upload = io.BytesIO(content)
     upload.name = "allocations.csv"
-    preview = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    preview = officer_client.post(
+        "/funding/import/", {"kind": "allocations", "file": upload}, follow=True
+    )
+    # The upload is checked by a job; its page shows what the check found.
+    assert preview.redirect_chain[-1][0].startswith("/jobs/")
+    assert "Check of allocations.csv for an import of allocations" in preview.text
     assert "Confirm and import 1 row" in preview.text
     assert "Victim Support: Referral service" in preview.text
     assert not Allocation.objects.exists()
-    token = preview.context["token"]
+    check = preview.context["job"].pk
 
     AllocationFactory(funding_stream=stream, title="There before the import")
-    confirmed = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
-    assert "1 allocations imported from allocations.csv." in confirmed.text
+    confirmed = officer_client.post("/funding/import/confirm/", {"job": check}, follow=True)
+    assert "1 allocation imported from allocations.csv." in confirmed.text
     created = Allocation.objects.get(title="Referral service")
     assert created.amount == Decimal("100000.00")
     # The page lists exactly what the import created, each row linked to its record.
-    assert confirmed.context["result"].planned[0].url == created.get_absolute_url()
+    assert confirmed.context["result"]["rows"][0]["url"] == created.get_absolute_url()
     assert f'href="{created.get_absolute_url()}"' in confirmed.text
     assert "There before the import" not in confirmed.text
-    again = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
-    assert "expired or was already confirmed" in again.text
+    again = officer_client.post("/funding/import/confirm/", {"job": check}, follow=True)
+    assert "This was confirmed already" in again.text
     assert Allocation.objects.count() == 2
 
 
@@ -304,10 +309,17 @@ def test_browser_import_with_errors_offers_no_confirmation(officer_client, strea
         b"financial_year,funding_stream,recipient,title,amount\n2016/17,Nope,A,B,abc\n"
     )
     upload.name = "bad.csv"
-    preview = officer_client.post("/funding/import/", {"kind": "allocations", "file": upload})
+    preview = officer_client.post(
+        "/funding/import/", {"kind": "allocations", "file": upload}, follow=True
+    )
     assert "2 problems found: nothing has been saved" in preview.text
     assert "Confirm and import" not in preview.text
-    assert preview.context["token"] == ""
+    # A check that found problems cannot be confirmed by a hand-made POST either.
+    refused = officer_client.post(
+        "/funding/import/confirm/", {"job": preview.context["job"].pk}, follow=True
+    )
+    assert "This file has not been checked clean" in refused.text
+    assert not Allocation.objects.exists()
 
 
 def test_browser_import_refuses_other_file_types(officer_client):
