@@ -39,7 +39,7 @@ audit: install ## Security scans: bandit over the code, pip-audit over the depen
 	$(BIN)/bandit -q -c pyproject.toml -r .
 	$(BIN)/python scripts/pip_audit.py
 
-loadtest: install ## 50 clients for 60 s on the public register and a PDF, under gunicorn (needs wrk)
+loadtest: install ## 50 clients for 60 s on public and signed-in staff pages, under gunicorn (needs wrk)
 	scripts/loadtest.sh
 
 format: install ## Reformat the code with ruff

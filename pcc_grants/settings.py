@@ -187,8 +187,45 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are private: they are streamed by views that check permissions,
 # never served from a public URL.
 MEDIA_URL = "/media-not-served/"
+# Every file (uploads, scans, published PDFs, pending imports) goes through Django's
+# storage API, never a path, so one switch moves them all: a directory on disk (shared
+# storage when several servers run the app), or with STORAGE_BACKEND=s3 a private
+# S3-compatible bucket (django-storages, the ``s3`` extra), which every app server and
+# worker reads alike. The seal's certificate and key (SEAL_*) are not media: files
+# on each server.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME (see README: Deploying)."
+        )
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # No ACL sent: objects are as private as the bucket (block public access).
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Files are streamed by views that check who asks; should a URL ever be
+            # made, it is signed and short-lived, never a public address.
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300")),
+            # A name taken is never overwritten (a published PDF stays as published).
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Load test: gunicorn in production settings on 127.0.0.1, and wrk sending the
-# public decision register and a published PDF 25 connections each (50 clients
-# in all) for LOADTEST_SECONDS (60 by default). Prints requests per second and
-# errors, writes bench/loadtest.json, and exits 1 if any request failed.
+# Load test: gunicorn in production settings on 127.0.0.1, and one wrk per page, all
+# at once for LOADTEST_SECONDS (60 by default), LOADTEST_CONNECTIONS each (10; 50
+# clients in all): the public decision register and a published PDF, and, signed in
+# as a member of staff, the dashboard, the allocations register and a decision
+# record's page. Prints each page's requests per second, latency and errors, writes
+# bench/loadtest.json, and exits 1 if any request failed: an answer other than 200,
+# or a signed-in page that no longer shows the user signed in ("Sign out").
 #
 #   scripts/loadtest.sh            # the database DATABASE_URL names, or db.sqlite3
 #
-# The database must hold at least one published record (make run's demo does,
-# and so does make bench's bulk data).
+# The database must hold at least one published record and a user who signs in with
+# a password alone (make run's demo has both: officer, password demo). For make
+# bench's bulk data, whose users have no password, give one to a member of staff and
+# name them: LOADTEST_USER=officer.1 LOADTEST_PASSWORD=… scripts/loadtest.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${LOADTEST_SECONDS:-60}
 port=${LOADTEST_PORT:-8765}
 workers=${LOADTEST_WORKERS:-$(( $(nproc) * 2 + 1 ))}
+connections=${LOADTEST_CONNECTIONS:-10}
+user=${LOADTEST_USER:-officer}
+password=${LOADTEST_PASSWORD:-demo}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -38,30 +46,101 @@ if not records:
     sys.exit("no published record in this database: load the demo or the bulk data")
 print(records[0]["pdf_url"])')
 pdf=${pdf#"$base"}
-echo "gunicorn: $workers workers; wrk: 25 + 25 connections for ${seconds}s"
-echo "  GET /decisions/   and   GET $pdf"
 
-wrk --threads 1 --connections 25 --duration "${seconds}s" --timeout 10s --latency "$base/decisions/" \
-  > "$work/register.txt" &
-one=$!
-wrk --threads 1 --connections 25 --duration "${seconds}s" --timeout 10s --latency "$base$pdf" \
-  > "$work/pdf.txt" &
-two=$!
-wait $one $two
-cp "$work/register.txt" "$work/pdf.txt" "${LOADTEST_KEEP:-$work}/" 2>/dev/null || true
+# Sign in through the real form, as a browser does: the form's CSRF token, then the
+# username and password. A user asked for a second factor is refused here.
+jar=$work/cookies.txt
+token=$(curl -fsS -c "$jar" -b "$jar" "$base/accounts/login/" |
+  sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | head -n 1)
+landed=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+  -H "Referer: $base/accounts/login/" --data-urlencode "csrfmiddlewaretoken=$token" \
+  --data-urlencode "username=$user" --data-urlencode "password=$password" \
+  "$base/accounts/login/")
+if [[ $landed != "302 $base/" ]]; then
+  echo "signing in as $user did not reach the dashboard ($landed): LOADTEST_USER must" \
+    "exist, have LOADTEST_PASSWORD and no second factor" >&2
+  exit 1
+fi
+session=$(awk '$6 == "sessionid" { print $7 }' "$jar")
+cookie="Cookie: sessionid=$session"
+record=$(curl -fsS -H "$cookie" "$base/staff/decisions/" |
+  grep -o 'href="/staff/decisions/[0-9]*/"' | head -n 1 | sed 's/href="\(.*\)"/\1/')
+[[ -n $record ]] || { echo "no decision record is listed for $user" >&2; exit 1; }
 
-.venv/bin/python - "$work/register.txt" "$work/pdf.txt" "$workers" "$seconds" "$pdf" <<'PY'
+# One stream per page: name, path, and whether it is signed in. A fourth signed-in
+# stream (an import running as a background job, say) is one more line here; its
+# figures then appear in the table and in bench/loadtest.json under its name.
+streams=(
+  "register /decisions/ public"
+  "published_pdf $pdf public"
+  "dashboard / staff"
+  "allocations /funding/allocations/ staff"
+  "decision_record $record staff"
+)
+
+# wrk counts only 4xx/5xx as failures; this counts every answer but 200, and, on the
+# signed-in pages, every page that does not show the user signed in.
+cat > "$work/check.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) marker = args[1]; failed = 0 end
+function response(status, headers, body)
+  if status ~= 200 or (marker and not string.find(body, marker, 1, true)) then
+    failed = failed + 1
+  end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("failed") end
+  io.write(string.format("Failed answers: %d\n", total))
+end
+LUA
+
+for stream in "${streams[@]}"; do
+  read -r name path access <<< "$stream"
+  if [[ $access == staff ]]; then
+    status=$(curl -sS -o "$work/$name.html" -w '%{http_code}' -H "$cookie" "$base$path")
+    [[ $status == 200 ]] && grep -q "Sign out" "$work/$name.html" ||
+      { echo "$path did not open signed in as $user ($status)" >&2; exit 1; }
+  fi
+done
+
+clients=$(( connections * ${#streams[@]} ))
+echo "gunicorn: $workers workers; wrk: $connections connections on each of" \
+  "${#streams[@]} pages ($clients clients) for ${seconds}s, signed in as $user on the staff pages"
+pids=()
+for stream in "${streams[@]}"; do
+  read -r name path access <<< "$stream"
+  echo "  GET $path ($access)"
+  headers=() marker=()
+  [[ $access == staff ]] && headers=(-H "$cookie") marker=(-- "Sign out")
+  wrk --threads 1 --connections "$connections" --duration "${seconds}s" --timeout 10s \
+    --latency -s "$work/check.lua" "${headers[@]}" "$base$path" "${marker[@]}" \
+    > "$work/$name.txt" &
+  pids+=($!)
+done
+wait "${pids[@]}"
+for stream in "${streams[@]}"; do
+  read -r name path access <<< "$stream"
+  cp "$work/$name.txt" "${LOADTEST_KEEP:-$work}/" 2>/dev/null || true
+done
+
+.venv/bin/python - "$work" "$workers" "$seconds" "$clients" "$user" "${streams[@]}" <<'PY'
 import json
 import re
 import sys
 from pathlib import Path
 
+work, workers, seconds, clients, user, *streams = sys.argv[1:]
+
 
 def read(path):
     text = Path(path).read_text()
+
     def number(pattern, default="0"):
         found = re.search(pattern, text)
         return found.group(1) if found else default
+
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
     return {
         "requests": int(number(r"(\d+) requests in")),
@@ -69,30 +148,37 @@ def read(path):
         "latency_p50": number(r"(?m)^\s+50%\s+(\S+)", "?"),
         "latency_p99": number(r"(?m)^\s+99%\s+(\S+)", "?"),
         "non_2xx_3xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "failed_answers": int(number(r"Failed answers: (\d+)")),
         "socket_errors": errors,
     }
 
 
-register, pdf = read(sys.argv[1]), read(sys.argv[2])
 results = {
-    "workers": int(sys.argv[3]),
-    "seconds": int(sys.argv[4]),
-    "clients": 50,
-    "register": register,
-    "published_pdf": {"path": sys.argv[5], **pdf},
+    "workers": int(workers),
+    "seconds": int(seconds),
+    "clients": int(clients),
+    "signed_in_as": user,
 }
+for stream in streams:
+    name, path, access = stream.split()
+    results[name] = {"path": path, "signed_in": access == "staff", **read(f"{work}/{name}.txt")}
 Path("bench").mkdir(exist_ok=True)
 Path("bench/loadtest.json").write_text(json.dumps(results, indent=2) + "\n")
-print(f"{'page':<16}{'requests':>10}{'req/s':>10}{'p50':>10}{'p99':>10}{'errors':>8}")
-total_errors = 0
-for name, row in (("register", register), ("published PDF", pdf)):
-    errors = row["non_2xx_3xx"] + row["socket_errors"]
+print(f"{'page':<18}{'requests':>10}{'req/s':>10}{'p50':>10}{'p99':>10}{'errors':>8}")
+total_errors, empty = 0, []
+for stream in streams:
+    name = stream.split()[0]
+    row = results[name]
+    # A non-2xx/3xx answer is a failed answer too: the larger count covers both.
+    errors = max(row["non_2xx_3xx"], row["failed_answers"]) + row["socket_errors"]
     total_errors += errors
+    if not row["requests"]:
+        empty.append(name)
     print(
-        f"{name:<16}{row['requests']:>10}{row['requests_per_second']:>10.1f}"
+        f"{name:<18}{row['requests']:>10}{row['requests_per_second']:>10.1f}"
         f"{row['latency_p50']:>10}{row['latency_p99']:>10}{errors:>8}"
     )
 print("written to bench/loadtest.json")
-if total_errors or not (register["requests"] and pdf["requests"]):
-    sys.exit(f"FAIL: {total_errors} failed request(s)")
+if total_errors or empty:
+    sys.exit(f"FAIL: {total_errors} failed request(s); no request answered: {empty or 'none'}")
 PY

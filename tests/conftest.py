@@ -215,3 +215,22 @@ def seal_certificate(tmp_path_factory):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+# Files ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_memory_storage(settings, tmp_path):
+    """Django's ``InMemoryStorage`` as the default storage, as a bucket shared by several
+    servers would be: nothing on disk. ``MEDIA_ROOT`` is an empty folder of the test's
+    own, returned, so that a file written by path rather than through the storage shows
+    there."""
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = media
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    return media
