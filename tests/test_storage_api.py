@@ -160,22 +160,24 @@ def test_verify_records_finds_a_missing_pdf_and_a_stray_one_in_storage(draft, ad
     assert on_disk(media) == []
 
 
-def test_an_import_uploaded_on_its_page_is_kept_in_storage_until_confirmed(officer_client, media):
+def test_an_import_uploaded_on_its_page_is_kept_in_storage_for_its_jobs(officer_client, media):
     content = (
         "financial_year,name,source,budget\n"
         "2016/17,Victims Services Grant,Ministry of Justice,£750000\n"
     ).encode()
     upload = SimpleUploadedFile("streams.csv", content, content_type="text/csv")
 
-    preview = officer_client.post("/funding/import/", {"kind": "funding", "file": upload})
+    preview = officer_client.post(
+        "/funding/import/", {"kind": "funding", "file": upload}, follow=True
+    )
 
-    token = preview.context["token"]
-    assert token
-    assert stored(f"imports/{token}.upload") == content
-    confirmed = officer_client.post("/funding/import/confirm/", {"token": token}, follow=True)
-    assert "1 funding streams imported from streams.csv." in confirmed.text
+    check = preview.context["job"]
+    # The file the check and then the import read, wherever their worker runs.
+    assert stored(check.input_file.name) == content
+    confirmed = officer_client.post("/funding/import/confirm/", {"job": check.pk}, follow=True)
+    assert "1 funding stream imported from streams.csv." in confirmed.text
     assert FundingStream.objects.get().name == "Victims Services Grant"
-    assert not default_storage.exists(f"imports/{token}.upload")
+    assert confirmed.context["job"].input_file.name == check.input_file.name
     assert on_disk(media) == []
 
 
