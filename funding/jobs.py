@@ -7,7 +7,7 @@ from django.db import transaction
 
 from jobs.models import Job, JobStatus
 from jobs.registry import JobKind, register
-from jobs.services import JobFailed, job_follow_up, job_start
+from jobs.services import JobFailed, discard_input, job_follow_up, job_start
 from pcc_grants.money import format_money
 
 from . import permissions
@@ -95,6 +95,10 @@ def _run(job: Job, progress, *, dry_run: bool) -> dict:
         content = stored.read()
     kind = job.params["kind"]
     result = run_import(kind=kind, content=content, by=by, dry_run=dry_run, progress=progress)
+    if not (dry_run and result.ok):
+        # A refused file is not kept, nor one imported: only a clean check's, until
+        # it is confirmed.
+        discard_input(job)
     return _report(result, name=job.input_name, dry_run=dry_run)
 
 

@@ -14,3 +14,5 @@ class GrantsConfig(AppConfig):
         from .awarding import decide_rounds
 
         decision_approved.connect(decide_rounds, dispatch_uid="grants.decide_rounds")
+
+        from . import jobs  # noqa: F401 - registers the round import's jobs

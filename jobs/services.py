@@ -180,3 +180,9 @@ def job_follow_up(*, after: Job, kind: str, title: str, by, params: dict | None 
 
 
 job_follow_up.alters_data = True
+
+
+def discard_input(job: Job) -> None:
+    """Delete the file a job was given, once nothing will read it again."""
+    if job.input_file.name:
+        job.input_file.storage.delete(job.input_file.name)

@@ -605,20 +605,22 @@ def _upload(content: bytes, name: str = "round.xlsx"):
 
 def test_the_page_previews_then_imports_on_confirmation(client, stream):
     client.force_login(UserFactory(username="officer", roles=[Role.OFFICER]))
-    response = client.post("/staff/rounds/import/", {"file": _upload(workbook())})
-    assert response.status_code == 200
+    response = client.post("/staff/rounds/import/", {"file": _upload(workbook())}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/jobs/")
     page = response.content.decode()
     assert "No problems found. Nothing has been saved yet." in page
     assert "Applications" in page and "Confirm and import" in page
     assert not GrantRound.objects.exists()
-    token = response.context["token"]
-    response = client.post("/staff/rounds/import/confirm/", {"token": token})
+    check = response.context["job"].pk
+    response = client.post("/staff/rounds/import/confirm/", {"job": check}, follow=True)
     grant_round = GrantRound.objects.get()
-    assert response.status_code == 302 and response["Location"] == grant_round.get_absolute_url()
+    page = response.content.decode()
+    assert f'href="{grant_round.get_absolute_url()}"' in page
+    assert "with 3 applications" in page
     assert grant_round.applications.count() == 3
     # the same confirmation cannot import twice
-    response = client.post("/staff/rounds/import/confirm/", {"token": token}, follow=True)
-    assert "expired or was already confirmed" in response.content.decode()
+    response = client.post("/staff/rounds/import/confirm/", {"job": check}, follow=True)
+    assert "This was confirmed already" in response.content.decode()
     assert GrantRound.objects.count() == 1
 
 
@@ -626,16 +628,21 @@ def test_the_page_lists_every_problem_of_a_refused_file_and_saves_nothing(client
     client.force_login(UserFactory(username="officer", roles=[Role.OFFICER]))
     before = counts()
     content = workbook(reviews=changed(REVIEWS, 3, "impact", 6))
-    response = client.post("/staff/rounds/import/", {"file": _upload(content)})
+    response = client.post("/staff/rounds/import/", {"file": _upload(content)}, follow=True)
     page = response.content.decode()
     assert "1 problem found: nothing has been saved" in page
     assert "<td>reviews</td><td>3</td><td>impact</td>" in page
     assert "Score 6 is above the scale of 5." in page
-    assert "Confirm and import" not in page and response.context["token"] == ""
+    assert "Confirm and import" not in page
+    assert counts() == before
+    refused = client.post(
+        "/staff/rounds/import/confirm/", {"job": response.context["job"].pk}, follow=True
+    )
+    assert "This workbook has not been checked clean" in refused.content.decode()
     assert counts() == before
     # a confirmation made up for it imports nothing either
-    response = client.post("/staff/rounds/import/confirm/", {"token": "made-up"})
-    assert response.status_code == 302 and counts() == before
+    response = client.post("/staff/rounds/import/confirm/", {"job": "made-up"})
+    assert response.status_code == 404 and counts() == before
 
 
 def test_the_page_refuses_a_file_that_is_not_a_workbook(client, stream):
