@@ -23,9 +23,12 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed ## Create the virtual environment and install the pinned dependencies
 
-run: install ## Start with demo data on SQLite at http://127.0.0.1:8000
+run: install ## Start with demo data on SQLite at http://127.0.0.1:8000, with a job worker beside it
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	@# The worker runs imports, e-mail and reports in the background; it stops with the server.
+	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)

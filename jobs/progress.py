@@ -35,6 +35,10 @@ class Progress:
         self.job.done, self.job.total = done, total if total is not None else self.job.total
         if not self._write_aside():
             Job.objects.filter(pk=self.job.pk).update(done=self.job.done, total=self.job.total)
+            if not _is_sqlite():
+                # The job's transaction now holds the row: a write aside would wait
+                # for it, and it for the write. SQLite's lock times out instead.
+                self._side_works = False
 
     def _write_aside(self) -> bool:
         if not self._side_works:
@@ -47,8 +51,12 @@ class Progress:
                 cursor.execute(UPDATE, [self.job.done, self.job.total, key])
                 written = cursor.rowcount == 1
         except DatabaseError:
-            written = False
+            # Locked (SQLite's one writer is busy): written with the job this time,
+            # and tried aside again next time.
+            return False
         if not written:
+            # The row is not to be seen from outside the job's transaction (a test's):
+            # the job's own connection is the only one that can write it.
             self._side_works = False
         return written
 
@@ -63,12 +71,16 @@ def _is_sqlite() -> bool:
 
 
 def _side_connection():
-    """A second connection to the default database, in autocommit; on SQLite it
-    gives up at once rather than wait for the job's own lock."""
+    """A second connection to the default database, in autocommit; it gives up
+    rather than wait long for a lock (on SQLite at once)."""
     default = connections[DEFAULT_DB_ALIAS]
     settings_dict = dict(default.settings_dict)
+    options = dict(settings_dict.get("OPTIONS", {}))
     if default.vendor == "sqlite":
-        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": 0.05}
+        options["timeout"] = 0.05
+    elif default.vendor == "postgresql":
+        options["options"] = f"{options.get('options', '')} -c lock_timeout=1000".strip()
+    settings_dict["OPTIONS"] = options
     side = type(default)(settings_dict, alias=DEFAULT_DB_ALIAS)
     side.ensure_connection()
     return side

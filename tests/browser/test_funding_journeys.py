@@ -339,7 +339,7 @@ def test_an_import_with_problems_lists_each_by_row_and_column_and_saves_nothing(
     upload(page, bad_file)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Check the import of allocations.csv"
+        "Check of allocations.csv for an import of allocations"
     )
     expect(page.get_by_role("alert")).to_contain_text("2 problems found: nothing has been saved")
     problems = page.get_by_role("table", name="Problems in the file").locator("tbody")
@@ -402,7 +402,9 @@ def test_a_good_import_is_previewed_with_its_total_then_saved_on_confirmation(
     page.goto("/funding/import/")
     upload(page, good_file)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import of victims.csv")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check of victims.csv for an import of allocations"
+    )
     expect(page.get_by_text("No problems found. Nothing has been saved yet.")).to_be_visible()
     planned = page.get_by_role("table", name="What will be created")
     expect(planned.locator("tbody").get_by_role("row")).to_have_count(2)
@@ -414,7 +416,9 @@ def test_a_good_import_is_previewed_with_its_total_then_saved_on_confirmation(
 
     page.get_by_role("button", name="Confirm and import 2 rows").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Imported from victims.csv")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Import of allocations from victims.csv"
+    )
     expect(page.get_by_role("status").first).to_contain_text(
         "2 allocations imported from victims.csv."
     )
