@@ -163,6 +163,8 @@ def _covering(filterset: AllocationFilter) -> str:
         parts.append(AllocationStatus(chosen["status"]).label.lower())
     if chosen.get("recipient"):
         parts.append(f"to {chosen['recipient']}")
+    if chosen.get("provider"):
+        parts.append(f"to providers named “{chosen['provider']}”")
     if chosen.get("theme"):
         parts.append(f"theme {chosen['theme']}")
     if chosen.get("route"):
