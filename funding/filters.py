@@ -13,6 +13,14 @@ from .models import Allocation, AllocationStatus, FinancialYear, FundingStream, 
 SEARCH_TERMS = 8
 
 
+def list_in_one_query(field) -> None:
+    """Gives a model choice field's widget its options as a list read in one query:
+    iterated, the queryset would be read through a server-side cursor on PostgreSQL
+    (three round trips). The field still checks a choice against its queryset."""
+    first = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = first + [(record.pk, str(record)) for record in field.queryset]
+
+
 class AllocationFilter(django_filters.FilterSet):
     year = django_filters.ModelChoiceFilter(
         label="Financial year",
@@ -58,6 +66,11 @@ class AllocationFilter(django_filters.FilterSet):
     class Meta:
         model = Allocation
         fields = ["year", "stream", "status", "provider", "recipient", "theme", "route", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        list_in_one_query(self.form.fields["year"])
+        list_in_one_query(self.form.fields["stream"])
 
     def to_provider_named(self, queryset, name, value):
         return queryset.filter(recipient__in=providers_named(value))

@@ -11,6 +11,7 @@ from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
 from pcc_grants.years import financial_year_label
 
+from .filters import list_in_one_query
 from .models import Allocation, FinancialYear, FundingSource, FundingStream, PlanTheme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -273,6 +274,7 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             "funding_stream__financial_year", "decision"
         )
         self.fields["funding_stream"].empty_label = "Choose the funding stream"
+        list_in_one_query(self.fields["funding_stream"])
         self.fields["period_start"].required = False
         self.fields["period_end"].required = False
         self.fields["route"].choices = [("", "—"), *CommissioningRoute.choices]

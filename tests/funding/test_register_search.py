@@ -83,3 +83,17 @@ def test_every_word_of_a_search_must_match(officer_client, stream):
     page = listed(officer_client, "q=peer+harbour")
     assert "Peer mentors" in page
     assert "Peer support" not in page
+
+
+def test_the_year_and_stream_lists_offer_every_one_and_show_the_chosen_ones(
+    officer_client, stream
+):
+    other = FundingStreamFactory(financial_year=stream.financial_year, name="Community Safety")
+    year = stream.financial_year
+    page = listed(officer_client, f"year={year.pk}&stream={other.pk}")
+    assert f'<option value="{year.pk}" selected>{year.label}</option>' in page
+    assert f'<option value="{other.pk}" selected>Community Safety ({year.label})</option>' in page
+    assert (
+        escape(f'<option value="{stream.pk}">{stream}</option>') in page.replace("&#x27;", "'")
+        or f'<option value="{stream.pk}">' in page
+    )
