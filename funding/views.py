@@ -313,9 +313,8 @@ def _variation_initial(allocation: Allocation) -> dict:
 
 
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    allocation = get_object_or_404(
-        Allocation.objects.select_related("funding_stream__financial_year", "decision"), pk=pk
-    )
+    related = ("funding_stream__financial_year", "decision", "recipient", "theme")
+    allocation = get_object_or_404(Allocation.objects.select_related(*related), pk=pk)
     require(permissions.can_edit_allocation(request.user, allocation))
     form = AllocationForm(request.POST or None, instance=allocation)
     if request.method == "POST" and form.is_valid():
