@@ -6,6 +6,7 @@ from pcc_grants.filters import QueryStringForm, SearchFilter
 from pcc_grants.forms import LongSelect
 
 from .models import Agreement, AgreementStatus, CommissioningRoute
+from .selectors import providers_named
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -36,5 +37,5 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(reference__icontains=value)
             | Q(title__icontains=value)
-            | Q(provider__name__icontains=value)
+            | Q(provider__in=providers_named(value))
         )

@@ -41,6 +41,7 @@ from .selectors import (
     overdue_returns,
     provider_allocations_by_year,
     provider_suggestions,
+    providers_found,
 )
 
 PAGE_SIZE = 50
@@ -59,15 +60,8 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_safe
 def provider_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
-    providers = Provider.objects.order_by("name")
     search = search_text(request)
-    if search:
-        providers = providers.filter(
-            Q(name__icontains=search)
-            | Q(charity_number__iexact=search)
-            | Q(company_number__iexact=search)
-            | Q(org_id__iexact=search)
-        )
+    providers = providers_found(search).order_by("name")
     provider_type = request.GET.get("type", "")
     if provider_type in ProviderType.values:
         providers = providers.filter(provider_type=provider_type)

@@ -1,10 +1,24 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from commissioning.models import CommissioningRoute, Provider
+from commissioning.selectors import providers_named
+from pcc_grants.filters import SearchFilter
 from pcc_grants.forms import LongSelect
 
 from .models import Allocation, AllocationStatus, FinancialYear, FundingStream, PlanTheme
+
+# Words of a search that are looked for; the rest of a long query is ignored.
+SEARCH_TERMS = 8
+
+
+def list_in_one_query(field) -> None:
+    """Gives a model choice field's widget its options as a list read in one query:
+    iterated, the queryset would be read through a server-side cursor on PostgreSQL
+    (three round trips). The field still checks a choice against its queryset."""
+    first = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = first + [(record.pk, str(record)) for record in field.queryset]
 
 
 class AllocationFilter(django_filters.FilterSet):
@@ -25,11 +39,16 @@ class AllocationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=AllocationStatus.choices, empty_label="Any status", widget=LongSelect
     )
-    recipient = django_filters.ModelChoiceFilter(
+    # A box rather than a list of every provider (1,500 of them at scale).
+    provider = SearchFilter(
         label="Provider",
-        queryset=Provider.objects.all(),
-        empty_label="Any provider",
-        widget=LongSelect(label_field="name"),
+        method="to_provider_named",
+        help_text="Part of its name",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    # One provider by its key, as a link may name it (``?recipient=<pk>``).
+    recipient = django_filters.ModelChoiceFilter(
+        queryset=Provider.objects.all(), widget=forms.HiddenInput
     )
     theme = django_filters.ModelChoiceFilter(
         queryset=PlanTheme.objects.all(),
@@ -46,16 +65,26 @@ class AllocationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Allocation
-        fields = ["year", "stream", "status", "recipient", "theme", "route", "q"]
+        fields = ["year", "stream", "status", "provider", "recipient", "theme", "route", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        list_in_one_query(self.form.fields["year"])
+        list_in_one_query(self.form.fields["stream"])
+
+    def to_provider_named(self, queryset, name, value):
+        return queryset.filter(recipient__in=providers_named(value))
 
     def search(self, queryset, name, value):
-        terms = value.split()
-        for term in terms[:8]:
+        """Every word in the title, description, comments, decision reference or
+        recipient's name. Each column has a trigram index on PostgreSQL (migration
+        0007), on the expression ``icontains`` filters by."""
+        for term in value.split()[:SEARCH_TERMS]:
             queryset = queryset.filter(
                 Q(title__icontains=term)
                 | Q(description__icontains=term)
-                | Q(recipient__name__icontains=term)
                 | Q(comments__icontains=term)
                 | Q(decision_reference__icontains=term)
+                | Q(recipient__in=providers_named(term))
             )
         return queryset

@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from pcc_grants.money import MoneyFormField
 from pcc_grants.roles import Role, has_role
 from pcc_grants.years import financial_year_label
 
+from .filters import list_in_one_query
 from .models import Allocation, FinancialYear, FundingSource, FundingStream, PlanTheme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -129,6 +131,55 @@ class FundingStreamForm(BoundedInputMixin, forms.Form):
         self.helper.form_tag = False
 
 
+REPLACES_NOT_A_REFERENCE = (
+    "Enter the reference of the allocation this one replaces, for example A000145, "
+    "or leave it blank."
+)
+REPLACES_NOT_FOUND = "There is no allocation {reference}: check the reference, or leave it blank."
+REPLACES_ITSELF = "An allocation cannot replace itself: enter the reference of an earlier one."
+
+
+class AllocationReferenceField(forms.Field):
+    """An allocation named by its reference (``A000145``; ``a145`` and ``145`` too),
+    typed in a box: unlike a list of every allocation, the form's page does not grow
+    with the register. ``queryset`` holds the allocations it may name."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *, queryset, **kwargs):
+        super().__init__(**kwargs)
+        self.queryset = queryset
+
+    def prepare_value(self, value):
+        if isinstance(value, Allocation):
+            return value.reference
+        if isinstance(value, int):  # the key, as a form's initial data holds it
+            return f"A{value:06d}"
+        return value
+
+    def to_python(self, value) -> Allocation | None:
+        text = (value or "").strip() if isinstance(value, str) else str(value or "")
+        if not text:
+            return None
+        pk = Allocation.pk_from_reference(text)
+        if pk is None:
+            raise ValidationError(REPLACES_NOT_A_REFERENCE, code="invalid")
+        found = self.queryset.filter(pk=pk).first()
+        if found is None:
+            raise ValidationError(
+                REPLACES_NOT_FOUND.format(reference=f"A{pk:06d}"), code="invalid_choice"
+            )
+        return found
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        initial_pk = initial.pk if isinstance(initial, Allocation) else initial
+        return (chosen.pk if chosen else None) != (initial_pk or None)
+
+
 NEW_PROVIDER = "new"
 RECIPIENT_LOOKS_LIKE = (
     "“{name}” is not a provider yet, and looks like one that is: choose the provider, "
@@ -160,6 +211,13 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
     amount = MoneyFormField(help_text="e.g. £9,400")
     theme_name = forms.CharField(
         label="Police and Crime Plan theme", max_length=200, required=False
+    )
+    replaces = AllocationReferenceField(
+        queryset=Allocation.objects.none(),
+        required=False,
+        label="Replaces",
+        help_text="The reference of an earlier allocation this one takes the place of, "
+        "for example A000145. Leave blank for a new allocation.",
     )
 
     field_order = ["recipient_name", "recipient_match", "recipient_checked", "funding_stream"]
@@ -194,8 +252,6 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             "conditions": forms.Textarea(attrs={"rows": 3}),
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "crime_reduction_reasons": forms.Textarea(attrs={"rows": 3}),
-            # Every allocation ever recorded, 20,000 of them at scale: rendered in Python.
-            "replaces": LongSelect(label_field="title"),
             "funding_stream": LongSelect,
         }
         help_texts = {
@@ -215,10 +271,10 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             "financial_year"
         ).filter(financial_year__is_closed=False)
         self.fields["replaces"].queryset = Allocation.objects.select_related(
-            "funding_stream__financial_year"
-        ).exclude(pk=self.instance.pk or 0)
+            "funding_stream__financial_year", "decision"
+        )
         self.fields["funding_stream"].empty_label = "Choose the funding stream"
-        self.fields["replaces"].empty_label = "Nothing: a new allocation"
+        list_in_one_query(self.fields["funding_stream"])
         self.fields["period_start"].required = False
         self.fields["period_end"].required = False
         self.fields["route"].choices = [("", "—"), *CommissioningRoute.choices]
@@ -244,6 +300,12 @@ class AllocationForm(BoundedInputMixin, forms.ModelForm):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_replaces(self) -> Allocation | None:
+        replaces = self.cleaned_data["replaces"]
+        if replaces is not None and replaces.pk == self.instance.pk:
+            raise ValidationError(REPLACES_ITSELF, code="itself")
+        return replaces
 
     def _near_providers(self):
         """For a posted recipient that is not a provider: the providers it looks like."""

@@ -157,6 +157,8 @@ def _covering(filterset: AllocationFilter) -> str:
         parts.append(AllocationStatus(chosen["status"]).label.lower())
     if chosen.get("recipient"):
         parts.append(f"to {chosen['recipient']}")
+    if chosen.get("provider"):
+        parts.append(f"to providers named “{chosen['provider']}”")
     if chosen.get("theme"):
         parts.append(f"theme {chosen['theme']}")
     if chosen.get("route"):
@@ -305,9 +307,8 @@ def _variation_initial(allocation: Allocation) -> dict:
 
 
 def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    allocation = get_object_or_404(
-        Allocation.objects.select_related("funding_stream__financial_year", "decision"), pk=pk
-    )
+    related = ("funding_stream__financial_year", "decision", "recipient", "theme")
+    allocation = get_object_or_404(Allocation.objects.select_related(*related), pk=pk)
     require(permissions.can_edit_allocation(request.user, allocation))
     form = AllocationForm(request.POST or None, instance=allocation)
     if request.method == "POST" and form.is_valid():

@@ -287,6 +287,14 @@ def test_filtering_the_register_by_status_and_search_changes_the_rows_shown(
     expect(register_rows(page).first).to_contain_text("Proposed")
     expect(page.get_by_text("1 allocation, totalling")).to_contain_text("£33,445")
 
+    # A provider by part of its name, typed: the page lists no providers to choose from.
+    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_label("Provider").fill("county council")
+    page.get_by_role("button", name="Filter").click()
+    expect(register_rows(page)).to_have_count(2)
+    expect(page.get_by_text("to providers named “county council”: 2 allocations")).to_be_visible()
+    assert_accessible(page)
+
 
 def test_the_csv_download_holds_the_import_columns_and_only_the_filtered_rows(
     page, login, officer, register

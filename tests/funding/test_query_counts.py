@@ -58,6 +58,11 @@ PAGES = [
     "/funding/allocations/",
     "/funding/allocations/?status=approved&q=Project",
     "/funding/allocations/?page=2",
+    "/funding/allocations/?q=Project+Provider&provider=Provider",
+    "/funding/allocations/?q=Project&page=2",
+    "/funding/allocations/new/",
+    "/funding/allocations/new/?replaces={allocation}",
+    "/funding/allocations/{allocation}/edit/",
     "/funding/allocations/?download=csv",
     "/funding/streams/{stream}/",
     "/funding/",
@@ -78,7 +83,8 @@ def test_query_count_does_not_grow_from_10_to_1000_allocations(client, make_user
         Provider.objects.all().delete()
         PlanTheme.objects.all().delete()
         stream = build(size)
-        url = page.format(stream=stream.pk)
+        allocation = stream.allocations.order_by("pk").last()
+        url = page.format(stream=stream.pk, allocation=allocation.pk)
         queries(client, url)  # warm: session and content types
         counts.append(queries(client, url))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries at 10, {counts[1]} at 1,000"

@@ -343,7 +343,6 @@ def test_every_filter_of_the_register_says_what_choosing_nothing_means(officer_c
         "Any financial year",
         "Any funding stream",
         "Any status",
-        "Any provider",
         "Any theme",
         "Any route",
     ):
