@@ -135,6 +135,19 @@ def test_the_ground_floor_imports_no_app():
     assert upward == []
 
 
+def test_the_jobs_floor_stands_on_the_ground_floor_alone():
+    """Domain apps register their kinds of job with ``jobs``; ``jobs`` runs them
+    without knowing any app."""
+    upward = sorted(
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        if name.split(".")[0] == "jobs"
+        for target in targets
+        if target.split(".")[0] not in {"jobs", KERNEL}
+    )
+    assert upward == []
+
+
 def test_no_module_is_longer_than_600_lines():
     too_long = sorted(
         f"{path.relative_to(ROOT)}: {lines} lines"
