@@ -61,5 +61,8 @@ def compare(base: dict, other: dict) -> str:
             + "."
         )
     if missing:
-        lines.append(f"In one run only: {', '.join(missing)}.")
+        named = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        lines.append(f"In one run only: {len(missing)} pages ({named}).")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ data they ran on; and the table a person reads.
 
 import os
 import statistics
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -14,6 +15,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.middleware import FREE, STATE_AT_SESSION_KEY, STATE_SESSION_KEY
 from devtools.bulk import BASE_COUNTS
 from devtools.bulk.checks import data_counts
 from pcc_grants.models import User
@@ -87,9 +89,10 @@ def run(
 
     def client_of(username: str | None) -> Client:
         if username not in clients:
-            clients[username] = Client()
+            clients[username] = client = Client()
             if username:
-                clients[username].force_login(User.objects.get(username=username))
+                client.force_login(User.objects.get(username=username))
+                _second_factor_given(client)
         return clients[username]
 
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -129,6 +132,16 @@ def run(
             cursor.execute("VACUUM ANALYZE")
     results.machine["load_average_after"] = _load()
     return results
+
+
+def _second_factor_given(client: Client) -> None:
+    """The session of a user who signed in with both factors: the roles the
+    organisation settings send to set one up (the bulk data's signers) reach their
+    pages, as they would once signed in."""
+    session = client.session
+    session[STATE_SESSION_KEY] = FREE
+    session[STATE_AT_SESSION_KEY] = time.time()
+    session.save()
 
 
 FLOOR_NAME = f"floor: {FLOOR_ROWS} allocations in the layout"
