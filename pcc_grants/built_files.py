@@ -91,3 +91,18 @@ def built_file_response(
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def kept_response(
+    request: HttpRequest,
+    *,
+    name: str,
+    key: str,
+    build: Callable[[], bytes],
+    content_type: str,
+    filename: str = "",
+) -> HttpResponse:
+    """The file ``name`` kept for ``key`` (built with ``build`` when it is not), as the
+    response ``built_file_response`` makes."""
+    built = built_file(name=name, key=key, build=build, content_type=content_type)
+    return built_file_response(request, built, filename=filename)
