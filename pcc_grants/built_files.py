@@ -14,13 +14,14 @@ The bytes live in the database, not in a process's memory, so that every app ser
 serves the same file and a grant withdrawn leaves all of them together.
 """
 
+import gzip
 import hashlib
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from .models import BuiltFile
@@ -43,7 +44,7 @@ def built_file_store(*, name: str, key: str, content: bytes, content_type: str) 
             name=name,
             defaults={
                 "key": key,
-                "content": content,
+                "compressed": gzip.compress(content, compresslevel=6, mtime=0),
                 "content_type": content_type,
                 "built_at": _now(),
             },
@@ -68,9 +69,14 @@ def built_file(*, name: str, key: str, build: Callable[[], bytes], content_type:
     kept for that key (one query when it is)."""
     kept = BuiltFile.objects.filter(name=name, key=key).first()
     if kept is not None:
-        kept.content = bytes(kept.content)  # PostgreSQL gives a memoryview
+        kept.compressed = bytes(kept.compressed)  # PostgreSQL gives a memoryview
         return kept
     return built_file_store(name=name, key=key, content=build(), content_type=content_type)
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    accepted = request.headers.get("accept-encoding", "")
+    return any(part.split(";")[0].strip() == "gzip" for part in accepted.split(","))
 
 
 def built_file_response(
@@ -79,13 +85,21 @@ def built_file_response(
     """The kept file, with an ETag (its key) and Last-Modified (when it was built):
     a client that has it already gets 304 Not Modified and no body. ``no-cache``: a
     browser or proxy asks again every time, so a grant withdrawn leaves their copies
-    too."""
-    etag = f'"{built.key[:32]}"'
+    too. Kept compressed: sent so to a client that accepts gzip, else uncompressed."""
+    compressed = _accepts_gzip(request)
+    etag = f'"{built.key[:32]}{"-gzip" if compressed else ""}"'
     not_modified = get_conditional_response(
         request, etag=etag, last_modified=int(built.built_at.timestamp())
     )
-    response = not_modified or HttpResponse(built.content, content_type=built.content_type)
+    if not_modified:
+        response = not_modified
+    elif compressed:
+        response = HttpResponse(built.compressed, content_type=built.content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(built.content, content_type=built.content_type)
     response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
     response["Last-Modified"] = http_date(built.built_at.timestamp())
     patch_cache_control(response, no_cache=True)
     if filename:

@@ -1,3 +1,4 @@
+import gzip
 import string
 from decimal import Decimal
 
@@ -398,9 +399,15 @@ class BuiltFile(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     key = models.CharField(max_length=64, help_text="SHA-256 of what the file was built from.")
-    content = models.BinaryField()
+    # gzip: a tenth of the bytes to read from the database (and to send, to a client
+    # that accepts it).
+    compressed = models.BinaryField(help_text="The file, compressed with gzip.")
     content_type = models.CharField(max_length=100)
     built_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content(self) -> bytes:
+        return gzip.decompress(self.compressed)

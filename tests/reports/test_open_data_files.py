@@ -3,6 +3,7 @@ in the database until what they list changes: each request serves the kept file,
 same bytes as building it again, and a record or grant that leaves the register
 leaves the files at the next request, however it left."""
 
+import gzip
 import json
 from decimal import Decimal
 
@@ -92,12 +93,16 @@ def test_the_file_served_is_the_one_its_builder_makes_and_is_kept_until_it_chang
     first = client.get(url)
     assert first.content == built(url)
     kept = BuiltFile.objects.get()
-    assert bytes(kept.content) == first.content
+    assert kept.content == first.content
 
     again = client.get(url)
     assert again.content == first.content
     assert BuiltFile.objects.get().built_at == kept.built_at  # served, not built again
     assert again["Cache-Control"] == "no-cache"
+    zipped = client.get(url, headers={"accept-encoding": "br, gzip;q=0.8"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == first.content
+    assert zipped["ETag"] != again["ETag"]  # another representation of the same file
     if url.endswith(".csv"):
         assert again["Content-Type"] == "text/csv; charset=utf-8"
         assert again["Content-Disposition"] == 'attachment; filename="grants.csv"'
