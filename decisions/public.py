@@ -3,15 +3,19 @@ the register as open data. Everything here reads the snapshot fixed at publicati
 (``PublishedSnapshot``), never the live rows: a record changed behind the app's back
 still shows as it was published, as its PDF does."""
 
+import json
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from pcc_grants.built_files import built_file, built_file_response, fingerprint
 from pcc_grants.pdf import pdf_response
 from pcc_grants.years import financial_year_label
 
@@ -144,10 +148,9 @@ def register_pdf(request: HttpRequest, slug: str) -> FileResponse:
     return response
 
 
-@login_not_required
-@require_safe
-def open_data_decisions(request: HttpRequest) -> JsonResponse:
-    """Every decision in the public register, as JSON: content only where published."""
+def open_data_decisions_rows(request: HttpRequest) -> list[dict]:
+    """Every decision in the public register, as the open data lists it: content only
+    where published; the links on the host ``request`` names."""
     rows = []
     for snapshot in register_queryset():
         record = snapshot.content
@@ -190,4 +193,46 @@ def open_data_decisions(request: HttpRequest) -> JsonResponse:
             for withheld in record["withheld"]
         ]
         rows.append(row)
-    return JsonResponse({"decisions": rows}, json_dumps_params={"indent": 2})
+    return rows
+
+
+def open_data_decisions_bytes(request: HttpRequest) -> bytes:
+    """decisions.json as built from the register: what the file kept must equal."""
+    return json.dumps(
+        {"decisions": open_data_decisions_rows(request)}, cls=DjangoJSONEncoder, indent=2
+    ).encode("utf-8")
+
+
+def open_data_decisions_key(request: HttpRequest) -> str:
+    """What decisions.json reads, in one query: the snapshots (written once, never
+    changed or deleted, so their number and largest id say which there are) and their
+    PDFs (a sealed copy added to one published before sealing), and the host it links
+    to."""
+    documents = "decision__published_document"
+    seen = PublishedSnapshot.objects.aggregate(
+        snapshots=Count("pk"),
+        last=Max("pk"),
+        published=Count("pk", filter=Q(published=True)),
+        documents=Count(f"{documents}__pk"),
+        sealed=Count(f"{documents}__pk", filter=Q(**{f"{documents}__sealed": True})),
+        sealed_copies=Count(f"{documents}__sealed_copy_at"),
+        last_sealed_copy=Max(f"{documents}__sealed_copy_at"),
+    )
+    return fingerprint(DECISIONS_FILE, request.build_absolute_uri("/"), sorted(seen.items()))
+
+
+DECISIONS_FILE = "decisions.json"
+
+
+@login_not_required
+@require_safe
+def open_data_decisions(request: HttpRequest) -> HttpResponse:
+    """Every decision in the public register, as JSON: content only where published.
+    Built when the register changes, and kept (pcc_grants.built_files)."""
+    built = built_file(
+        name=DECISIONS_FILE,
+        key=open_data_decisions_key(request),
+        build=lambda: open_data_decisions_bytes(request),
+        content_type="application/json",
+    )
+    return built_file_response(request, built)

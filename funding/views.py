@@ -19,7 +19,7 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import budget, naming, permissions, services, workflow
+from . import budget, exports, naming, permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FundingStreamForm
 from .importers import export_allocation_rows
@@ -175,11 +175,11 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
     filterset = AllocationFilter(request.GET or None, queryset=Allocation.objects.for_register())
     allocations = filterset.qs
     file_format = request.GET.get("download")
-    if file_format in {"csv", "xlsx"}:
+    if file_format == "csv":
+        return exports.allocations_csv(allocations)
+    if file_format == "xlsx":
         return download(
-            export_allocation_rows(allocations),
-            filename="allocations",
-            file_format=file_format,
+            export_allocation_rows(allocations), filename="allocations", file_format="xlsx"
         )
     # One pass over the matching rows for the count and the total.
     summary = allocations.aggregate(count=Count("pk"), total=Sum("amount"))

@@ -1,3 +1,4 @@
+import gzip
 import string
 from decimal import Decimal
 
@@ -388,3 +389,25 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class BuiltFile(models.Model):
+    """A file built from the database and kept in it until what it reads changes (the
+    open data): its bytes, and the key it was built for (pcc_grants.built_files).
+    Kept here rather than in a process's memory so that every app server serves the
+    same file, and a record that leaves the file leaves it on all of them at once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=64, help_text="SHA-256 of what the file was built from.")
+    # gzip: a tenth of the bytes to read from the database (and to send, to a client
+    # that accepts it).
+    compressed = models.BinaryField(help_text="The file, compressed with gzip.")
+    content_type = models.CharField(max_length=100)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def content(self) -> bytes:
+        return gzip.decompress(self.compressed)

@@ -85,17 +85,26 @@ def _crime_reduction_allocations() -> QuerySet:
     ).select_related("funding_stream__financial_year", "recipient")
 
 
+def crime_reduction_allocations() -> QuerySet:
+    """The approved or contracted crime and disorder reduction allocations the office
+    may publish: no record in the system holds them back, or their record published
+    its allocations."""
+    return (
+        _crime_reduction_allocations()
+        .filter(status__in=COMMITTED_STATUSES)
+        .filter(
+            Q(decision__isnull=True) | Q(decision__published_snapshot__allocations_published=True)
+        )
+    )
+
+
 def crime_reduction_grants() -> list[CrimeReductionGrant]:
     """Every approved or contracted crime and disorder reduction grant the office may
     publish, newest first: those no record in the system holds back, and those whose
     record is published with its allocations, as it published them."""
     snapshots = Decision.objects.select_related("published_snapshot")
     allocations = (
-        _crime_reduction_allocations()
-        .filter(status__in=COMMITTED_STATUSES)
-        .filter(
-            Q(decision__isnull=True) | Q(decision__published_snapshot__allocations_published=True)
-        )
+        crime_reduction_allocations()
         .prefetch_related(Prefetch("decision", queryset=snapshots))
         .order_by("-approved_on", "pk")
     )

@@ -2,21 +2,27 @@
 staff's view of what is missing or overdue for each duty (``transparency``)."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from commissioning.models import AgreementDocument
+from commissioning.public import contracts_key
 from commissioning.selectors import contract_rows
+from decisions.models import PublishedSnapshot
 from funding.permissions import can_view_funding
-from pcc_grants.downloads import download
+from pcc_grants.built_files import fingerprint, kept_response
+from pcc_grants.downloads import CSV_TYPE, csv_bytes
 from pcc_grants.permissions import require
 
 from .transparency import (
     CONTRACT_LIMIT_LABEL,
     contracts,
     contracts_updated,
+    crime_reduction_allocations,
     crime_reduction_grants,
     decisions_updated,
     grant_rows,
@@ -50,19 +56,50 @@ def page(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The lists as CSV, kept until what they list changes (pcc_grants.built_files).
+GRANTS_FILE = "transparency-grants.csv"
+OVER_FILE, UNDER_FILE = "transparency-contracts-over.csv", "transparency-contracts-under.csv"
+DECISIONS_FILE = "transparency-decisions.csv"
+
+
+def grants_csv_bytes(request: HttpRequest | None = None) -> bytes:
+    return csv_bytes(grant_rows(crime_reduction_grants()))
+
+
+def _grants_key() -> str:
+    """The crime and disorder reduction grants, in one query: how many could be
+    listed, the sum and largest of their ids, when they and their streams last
+    changed, the last record that published one."""
+    seen = (
+        crime_reduction_allocations()
+        .order_by()
+        .aggregate(
+            grants=Count("pk"),
+            ids=Sum("pk"),
+            last=Max("pk"),
+            changed=Max("updated_at"),
+            streams=Max("funding_stream__updated_at"),
+            published=Max("decision__published_snapshot__pk"),
+        )
+    )
+    return fingerprint(GRANTS_FILE, sorted(seen.items()))
+
+
 @login_not_required
 @require_safe
 def grants_csv(request: HttpRequest) -> HttpResponse:
     """Each crime and disorder reduction grant with its conditions, purpose and reasons."""
-    rows = grant_rows(crime_reduction_grants())
-    return download(rows, filename="crime-and-disorder-reduction-grants", file_format="csv")
+    return kept_response(
+        request,
+        name=GRANTS_FILE,
+        key=_grants_key(),
+        build=grants_csv_bytes,
+        content_type=CSV_TYPE,
+        filename="crime-and-disorder-reduction-grants.csv",
+    )
 
 
-@login_not_required
-@require_safe
-def contracts_over_csv(request: HttpRequest) -> HttpResponse:
-    """The contracts over £10,000, in the register's columns, with the address of each
-    published copy."""
+def contracts_over_csv_bytes(request: HttpRequest) -> bytes:
     agreements = contracts(band="over")
     rows = contract_rows(agreements)
     rows[0] = [*rows[0], "documents"]
@@ -72,20 +109,52 @@ def contracts_over_csv(request: HttpRequest) -> HttpResponse:
             for document in agreement.published_documents
         )
         row.append(" ".join(addresses))
-    return download(rows, filename="contracts-over-10000", file_format="csv")
+    return csv_bytes(rows)
+
+
+def _contracts_key(request: HttpRequest, band: str) -> str:
+    """The agreements in ``band`` and every published copy of a contract."""
+    documents = AgreementDocument.objects.filter(published_at__isnull=False).aggregate(
+        documents=Count("pk"), ids=Sum("pk"), last=Max("published_at")
+    )
+    return fingerprint(
+        contracts_key(band), sorted(documents.items()), request.build_absolute_uri("/")
+    )
+
+
+@login_not_required
+@require_safe
+def contracts_over_csv(request: HttpRequest) -> HttpResponse:
+    """The contracts over £10,000, in the register's columns, with the address of each
+    published copy."""
+    return kept_response(
+        request,
+        name=OVER_FILE,
+        key=_contracts_key(request, "over"),
+        build=lambda: contracts_over_csv_bytes(request),
+        content_type=CSV_TYPE,
+        filename="contracts-over-10000.csv",
+    )
+
+
+def contracts_under_csv_bytes(request: HttpRequest | None = None) -> bytes:
+    return csv_bytes(contract_rows(contracts(band="under")))
 
 
 @login_not_required
 @require_safe
 def contracts_under_csv(request: HttpRequest) -> HttpResponse:
-    rows = contract_rows(contracts(band="under"))
-    return download(rows, filename="contracts-10000-or-less", file_format="csv")
+    return kept_response(
+        request,
+        name=UNDER_FILE,
+        key=_contracts_key(request, "under"),
+        build=contracts_under_csv_bytes,
+        content_type=CSV_TYPE,
+        filename="contracts-10000-or-less.csv",
+    )
 
 
-@login_not_required
-@require_safe
-def decisions_csv(request: HttpRequest) -> HttpResponse:
-    """The published records of decisions of significant public interest."""
+def decisions_csv_bytes(request: HttpRequest) -> bytes:
     rows = [["reference", "title", "decision_date", "category", "url", "pdf_url"]]
     for snapshot in significant_decisions():
         rows.append(
@@ -98,7 +167,23 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
                 request.build_absolute_uri(reverse("register:pdf", args=[snapshot.slug])),
             ]
         )
-    return download(rows, filename="significant-public-interest-decisions", file_format="csv")
+    return csv_bytes(rows)
+
+
+@login_not_required
+@require_safe
+def decisions_csv(request: HttpRequest) -> HttpResponse:
+    """The published records of decisions of significant public interest (snapshots,
+    written once and never changed: their number and largest id say which)."""
+    seen = PublishedSnapshot.objects.aggregate(snapshots=Count("pk"), last=Max("pk"))
+    return kept_response(
+        request,
+        name=DECISIONS_FILE,
+        key=fingerprint(sorted(seen.items()), request.build_absolute_uri("/")),
+        build=lambda: decisions_csv_bytes(request),
+        content_type=CSV_TYPE,
+        filename="significant-public-interest-decisions.csv",
+    )
 
 
 @require_safe

@@ -1,4 +1,3 @@
-import json
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -11,19 +10,19 @@ from django.views.decorators.http import require_POST, require_safe
 from funding.models import FinancialYear, FundingStream
 from funding.permissions import can_edit_funding, can_view_position
 from funding.selectors import current_financial_year, financial_year_from_slug
+from pcc_grants.built_files import built_file_response
 from pcc_grants.downloads import download
-from pcc_grants.models import OrganisationSettings
 from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 from pcc_grants.roles import is_staff_member
 
+from . import open_data
 from .models import ReportKind, ReportNarrative
 from .selectors import (
     commissioning_report_context,
     decisions_since,
-    grant_record,
     grants_by_theme,
     published_grant,
     published_grants,
@@ -169,83 +168,18 @@ def decisions(request: HttpRequest) -> HttpResponse:
 # Open data and the public grants register ---------------------------------------------
 
 
-def _grants(request: HttpRequest) -> list[dict]:
-    settings = OrganisationSettings.load()
-    grants = (published_grant(allocation) for allocation in published_grants())
-    return [grant_record(grant, settings, request) for grant in grants if grant]
-
-
 @login_not_required
 @require_safe
 def grants_json(request: HttpRequest) -> HttpResponse:
-    """The published grants as a 360Giving data package."""
-    package = {"grants": _grants(request)}
-    return HttpResponse(
-        json.dumps(package, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
-
-
-# The CSV's columns: each field of the JSON (a path into one grant) under the title
-# 360Giving gives it, which is what flattening the JSON with the standard's schema
-# (flattentool, titles on) names it. Lists hold one item here, so no column is numbered.
-GRANTS_CSV_COLUMNS = [
-    ("id", "Identifier"),
-    ("title", "Title"),
-    ("description", "Description"),
-    ("currency", "Currency"),
-    ("amountAwarded", "Amount Awarded"),
-    ("awardDate", "Award Date"),
-    ("plannedDates/startDate", "Planned Dates:Start Date"),
-    ("plannedDates/endDate", "Planned Dates:End Date"),
-    ("plannedDates/duration", "Planned Dates:Duration (months)"),
-    ("recipientOrganization/id", "Recipient Org:Identifier"),
-    ("recipientOrganization/name", "Recipient Org:Name"),
-    ("recipientOrganization/charityNumber", "Recipient Org:Charity Number"),
-    ("recipientOrganization/companyNumber", "Recipient Org:Company Number"),
-    ("recipientOrganization/postalCode", "Recipient Org:Postal Code"),
-    ("recipientOrganization/location/name", "Recipient Org:Location:Name"),
-    ("recipientOrganization/location/geoCode", "Recipient Org:Location:Geographic Code"),
-    (
-        "recipientOrganization/location/geoCodeType",
-        "Recipient Org:Location:Geographic Code Type",
-    ),
-    ("beneficiaryLocation/name", "Beneficiary Location:Name"),
-    ("beneficiaryLocation/countryCode", "Beneficiary Location:Country Code"),
-    ("beneficiaryLocation/geoCode", "Beneficiary Location:Geographic Code"),
-    ("beneficiaryLocation/geoCodeType", "Beneficiary Location:Geographic Code Type"),
-    ("fundingOrganization/id", "Funding Org:Identifier"),
-    ("fundingOrganization/name", "Funding Org:Name"),
-    ("grantProgramme/code", "Grant Programme:Code"),
-    ("grantProgramme/title", "Grant Programme:Title"),
-    ("classifications/vocabulary", "Classifications:Vocabulary"),
-    ("classifications/code", "Classifications:Code"),
-    ("classifications/title", "Classifications:Title"),
-    ("url", "URL"),
-    ("dateModified", "Last Modified"),
-    ("dataSource", "Data Source"),
-]
-
-
-def _field(grant: dict, path: str):
-    """The value at ``path`` in a grant, taking the first item of each list; "" if the
-    grant has none."""
-    value = grant
-    for key in path.split("/"):
-        if isinstance(value, list):
-            value = value[0] if value else {}
-        value = value.get(key, "") if isinstance(value, dict) else ""
-    return value
+    """The published grants as a 360Giving data package, built when they change."""
+    return built_file_response(request, open_data.grants_json_file(request))
 
 
 @login_not_required
 @require_safe
 def grants_csv(request: HttpRequest) -> HttpResponse:
     """The same grants, every field of the JSON, in 360Giving's flattened CSV columns."""
-    rows = [[title for _, title in GRANTS_CSV_COLUMNS]]
-    for grant in _grants(request):
-        rows.append([_field(grant, path) for path, _ in GRANTS_CSV_COLUMNS])
-    return download(rows, filename="grants", file_format="csv")
+    return built_file_response(request, open_data.grants_csv_file(request), filename="grants.csv")
 
 
 @login_not_required

@@ -626,7 +626,7 @@ FORMULA = "=CMD|' /C calc'!A0"
 def formula_kept_and_defused_on_export(w: World, response) -> None:
     allocation = Allocation.objects.get(title=FORMULA)
     assert allocation.comments == "@SUM(1+1)*cmd|' /C calc'!A0"
-    exported = w.client.get("/funding/allocations/?download=csv").content.decode()
+    exported = w.client.get("/funding/allocations/?download=csv").getvalue().decode()
     assert "'=CMD|' /C calc'!A0" in exported
     assert "'@SUM(1+1)" in exported
 

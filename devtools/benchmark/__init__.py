@@ -9,12 +9,16 @@ record PDF against raw WeasyPrint on the same HTML, the commissioning report PDF
 for 300 allocations, and an import of 10,000 allocations through the real import
 path, rolled back. Nothing the benchmark does is kept in the database.
 
-``pages.py`` lists the pages and times one; ``pdf.py`` and ``imports.py`` time the
-PDFs and the import (``manage.py bench_decision_pdf`` and ``bench_report_pdf`` call
-them too); ``run.py`` runs the whole and writes the table.
+``floor.py`` is the floor every timed page is measured against (the least a page of
+the site costs), served from ``urls.py`` during the run only; ``compare.py`` sets two
+runs side by side. ``pages.py`` lists the pages and times one; ``pdf.py`` and
+``imports.py`` time the PDFs and the import (``manage.py bench_decision_pdf`` and
+``bench_report_pdf`` call them too); ``run.py`` runs the whole and writes the table.
 """
 
 from .common import (
+    FILE_KINDS,
+    FLOOR_RATIO,
     IMPORT_ROWS_PER_SECOND,
     PAGE_MS,
     PAGE_QUERIES,
@@ -22,6 +26,8 @@ from .common import (
     TIMED_KINDS,
     BenchError,
 )
+from .compare import compare
+from .compare import load as compare_load
 from .imports import bench_import, import_csv
 from .pages import (
     NOT_BENCHED,
@@ -36,6 +42,8 @@ from .pdf import bench_decision_pdf, bench_report_pdf
 from .run import Results, data_counts, run, table
 
 __all__ = [
+    "FILE_KINDS",
+    "FLOOR_RATIO",
     "IMPORT_ROWS_PER_SECOND",
     "NOT_BENCHED",
     "PAGE_MS",
@@ -50,6 +58,8 @@ __all__ = [
     "bench_import",
     "bench_page",
     "bench_report_pdf",
+    "compare",
+    "compare_load",
     "data_counts",
     "import_csv",
     "pages",

@@ -219,7 +219,7 @@ def test_register_download_contains_only_the_filtered_rows(officer_client, strea
     AllocationFactory(funding_stream=stream, title="Filtered out")
     response = officer_client.get("/funding/allocations/?status=approved&download=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode().splitlines()
+    lines = response.getvalue().decode().splitlines()
     assert lines[0].startswith("reference,financial_year,funding_stream,recipient,title,amount")
     assert len(lines) == 2
     assert ",Kept," in lines[1]

@@ -36,8 +36,24 @@ class Command(BaseCommand):
             "--import-rows", type=int, default=10_000, help="Rows imported (0: none)."
         )
         parser.add_argument("--output", default="bench/results.json")
+        parser.add_argument(
+            "--compare",
+            nargs="+",
+            metavar="RESULTS",
+            default=[],
+            help="Compare with a saved run (its JSON): per page the queries of both and "
+            "the ratio of the medians, this run's over the saved one's. Given two files "
+            "(e.g. bench/results-scale1.json bench/results-scale5.json), compare them "
+            "without running: the second's over the first's.",
+        )
 
     def handle(self, *args, **options):
+        saved = [self._load(path) for path in options["compare"]]
+        if len(saved) > 2:
+            raise CommandError("--compare takes one saved run, or two to compare.")
+        if len(saved) == 2:
+            self.stdout.write(benchmark.compare(saved[0], saved[1]))
+            return
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
         try:
@@ -58,3 +74,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(benchmark.table(data))
         self.stdout.write(f"Results written to {output}.")
+        if saved:
+            self.stdout.write("")
+            self.stdout.write(benchmark.compare(saved[0], data))
+
+    def _load(self, path: str) -> dict:
+        try:
+            return benchmark.compare_load(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"Cannot read the saved run {path}: {error}") from error
