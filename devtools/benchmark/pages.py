@@ -35,6 +35,12 @@ from .common import (
 # URL names the benchmark does not request, and why. The test of the benchmark
 # fails when a URL name is neither benched nor listed here.
 NOT_BENCHED = {
+    # Background jobs: each person's own. A job's report keeps at most 500 rows and
+    # 1,000 errors whatever the file's size; its progress is one query.
+    "jobs:list": "one person's own jobs, 50 a page; the bulk data starts none",
+    "jobs:detail": "one job; the bulk data starts none",
+    "jobs:status": "one job's progress, one query; the bulk data starts none",
+    "jobs:download": "streams a job's file; the bulk data starts none",
     "logout": "POST only",
     "password_change_done": "a static confirmation",  # nosec B105 - a URL name
     "funding:allocation_action": "POST only (approve, contract, withdraw)",
