@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports and open data"
 
     def ready(self) -> None:
+        from . import jobs  # noqa: F401 - registers the report PDF job
         from .open_data import NAMED_IN_GRANTS, grants_files_invalidate
 
         for model in NAMED_IN_GRANTS:

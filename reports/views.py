@@ -19,6 +19,7 @@ from pcc_grants.query import int_param
 from pcc_grants.roles import is_staff_member
 
 from . import open_data
+from .jobs import commissioning_pdf_start
 from .models import ReportKind, ReportNarrative
 from .selectors import (
     commissioning_report_context,
@@ -65,6 +66,14 @@ def commissioning_pdf(request: HttpRequest, year: str) -> HttpResponse:
         commissioning_report_context(financial_year),
         f"commissioning-activity-{financial_year.slug}",
     )
+
+
+@require_POST
+def commissioning_pdf_job(request: HttpRequest, year: str) -> HttpResponse:
+    """Draw the report's PDF in a job, and go to the job's page to download it."""
+    require(can_view_position(request.user))
+    job = commissioning_pdf_start(year=financial_year_from_slug(year), by=request.user)
+    return redirect(job)
 
 
 @require_POST

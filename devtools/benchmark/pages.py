@@ -41,6 +41,7 @@ NOT_BENCHED = {
     "jobs:detail": "one job; the bulk data starts none",
     "jobs:status": "one job's progress, one query; the bulk data starts none",
     "jobs:download": "streams a job's file; the bulk data starts none",
+    "reports:commissioning_pdf_job": "POST only; the job draws the PDF timed below",
     "logout": "POST only",
     "password_change_done": "a static confirmation",  # nosec B105 - a URL name
     "funding:allocation_action": "POST only (approve, contract, withdraw)",

@@ -192,3 +192,22 @@ def test_report_query_counts_do_not_grow_from_10_to_1000_allocations(reader, url
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{url}: {counts}"
+
+
+def test_the_report_pdf_is_made_by_a_job_and_downloaded_from_its_page(reader, make_user, client):
+    from jobs.models import Job, JobStatus
+
+    year = load("durham_2015")
+    asked = reader.post(f"/reports/commissioning/{year.slug}/pdf-job/")
+    job = Job.objects.get(kind="reports.commissioning_pdf")
+    assert asked.status_code == 302 and asked["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.FINISHED
+    page = reader.get(job.get_absolute_url()).content.decode()
+    assert "The PDF is ready" in page
+    assert f"Download commissioning-activity-{year.slug}.pdf" in page
+    pdf = pdf_text(b"".join(reader.get(f"/jobs/{job.pk}/download/").streaming_content))
+    assert "£131,883" in pdf and "£500,545" in pdf
+    # Who may not read the report may not have it made either.
+    client.force_login(make_user(Role.REVIEWER, username="a-reviewer"))
+    assert client.post(f"/reports/commissioning/{year.slug}/pdf-job/").status_code == 403
+    assert Job.objects.count() == 1
