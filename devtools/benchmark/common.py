@@ -12,7 +12,7 @@ from pcc_grants.roles import Role
 PAGE_MS = 50
 PAGE_QUERIES = 15
 PDF_RATIO = 1.3
-IMPORT_ROWS_PER_SECOND = 1_000
+IMPORT_ROWS_PER_SECOND = 2_500
 
 # Pages held to the time and query targets; the others (whole-year reports, full
 # exports and open data files) to the query target only: they grow with what they
