@@ -94,7 +94,17 @@ def _run(job: Job, progress, *, dry_run: bool) -> dict:
     with job.input_file.storage.open(job.input_file.name, "rb") as stored:
         content = stored.read()
     kind = job.params["kind"]
-    result = run_import(kind=kind, content=content, by=by, dry_run=dry_run, progress=progress)
+    # An allocation is two steps of the import, checked then written; the page counts
+    # rows: a check is done when every row is checked, an import when every row is
+    # written.
+    per_row = 2 if kind == "allocations" else 1
+    per_shown = 1 if dry_run else per_row
+
+    def rows_done(done: int, total: int) -> None:
+        rows = total // per_row
+        progress(rows if done >= total else min(rows, done // per_shown), rows)
+
+    result = run_import(kind=kind, content=content, by=by, dry_run=dry_run, progress=rows_done)
     if not (dry_run and result.ok):
         # A refused file is not kept, nor one imported: only a clean check's, until
         # it is confirmed.

@@ -12,7 +12,7 @@ from pcc_grants.roles import Role
 PAGE_MS = 50
 PAGE_QUERIES = 15
 PDF_RATIO = 1.3
-IMPORT_ROWS_PER_SECOND = 1_000
+IMPORT_ROWS_PER_SECOND = 2_500
 
 # A timed page's median against the floor's (floor.py): its own work, however fast or
 # slow the machine is that day.

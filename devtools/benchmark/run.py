@@ -229,4 +229,17 @@ def table(results: Results | dict) -> str:
             f"{imported['rows_per_second']:,} rows/s (target {imported['target']}): "
             f"{_yes(imported['target_met'])}"
         )
+        if "lookalike_seconds" in imported:
+            lines.append(
+                f"  of which lookalike notes of new recipients: "
+                f"{imported['lookalike_seconds']:.1f} s; the rest "
+                f"{imported['rows_per_second_besides_lookalikes']:,} rows/s"
+            )
+        if "bulk_ratio" in imported:
+            lines.append(
+                f"  bulk_create_with_history of the same rows: {imported['bulk_seconds']:.1f} s, "
+                f"{imported['bulk_rows_per_second']:,} rows/s; the import takes "
+                f"{imported['bulk_ratio']:.2f}× as long (target {imported['bulk_target']}): "
+                f"{_yes(imported['bulk_target_met'])}"
+            )
     return "\n".join(lines)
