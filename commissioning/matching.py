@@ -7,15 +7,16 @@ ones (confusables, as Unicode lists them) folded to those Latin letters. Two nam
 with the same key look the same; keys that differ by a slip of the keyboard are near.
 """
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from confusable_homoglyphs import confusables
+from rapidfuzz import fuzz, process
 
-# How alike two keys must be (difflib's ratio, 0 to 1) to be worth asking about:
-# "safe durham partnershp" against "safe durham partnership" is 0.98.
+# How alike two keys must be (their share of characters in common, in order, 0 to
+# 1) to be worth asking about: "safe durham partnershp" against "safe durham
+# partnership" is 0.98.
 NEAR = 0.85
 DROPPED_WORDS = frozenset({"the"})
 # As long as the key a provider keeps (``Provider.match_key``): a typed name's key is
@@ -73,25 +74,33 @@ class NearMatch:
 
 def near_matches(name: str, candidates, *, limit: int = 5) -> list[NearMatch]:
     """Of ``candidates`` (``(pk, name, key)`` triples), those whose names look like
-    ``name`` or nearly so, nearest first."""
+    ``name`` or nearly so, nearest first.
+
+    Near is the ratio of the characters two keys share in order to their lengths
+    (RapidFuzz's normalised Indel similarity, computed in C++: an import of thousands
+    of new names asks this of every provider for each)."""
     key = match_key(name)
     if not key:
         return []
     scored = []
-    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    others = []
     for pk, other_name, other_key in candidates:
         if other_key == key:
             scored.append((2.0, other_name, pk, True))
-            continue
-        if other_key.startswith(key + " ") or key.startswith(other_key + " "):
+        elif other_key.startswith(key + " ") or key.startswith(other_key + " "):
             # "Victim Care" and "Victim Care and Advice": maybe the same body.
             scored.append((NEAR - 0.01, other_name, pk, False))
-            continue
-        matcher.set_seq1(other_key)
-        if matcher.real_quick_ratio() < NEAR or matcher.quick_ratio() < NEAR:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= NEAR:
-            scored.append((ratio, other_name, pk, False))
+        else:
+            others.append((pk, other_name, other_key))
+    near = process.extract(
+        key,
+        [other_key for _, _, other_key in others],
+        scorer=fuzz.ratio,
+        score_cutoff=NEAR * 100,
+        limit=None,
+    )
+    for _, score, index in near:
+        pk, other_name, _ = others[index]
+        scored.append((score / 100, other_name, pk, False))
     scored.sort(key=lambda match: (-match[0], match[1]))
     return [NearMatch(pk, other, lookalike) for _, other, pk, lookalike in scored[:limit]]
