@@ -7,9 +7,11 @@ ones (confusables, as Unicode lists them) folded to those Latin letters. Two nam
 with the same key look the same; keys that differ by a slip of the keyboard are near.
 """
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from confusable_homoglyphs import confusables
 from rapidfuzz import fuzz, process
@@ -42,6 +44,8 @@ def fold_lookalikes(text: str) -> str:
     """``text`` with each letter of another script that looks like a Latin letter
     (a Cyrillic "о", a Greek "Α") replaced by that Latin letter. Punctuation stays:
     the confusables list would turn "!" into a click letter."""
+    if text.isascii():
+        return text  # every ASCII letter is a Latin one already
     found = confusables.is_confusable(text, preferred_aliases=["latin"], greedy=True) or []
     latin = {}
     for item in found:
@@ -54,6 +58,7 @@ def fold_lookalikes(text: str) -> str:
     return "".join(latin.get(character, character) for character in text)
 
 
+@lru_cache(maxsize=65_536)
 def match_key(name: str) -> str:
     """What a reader sees in ``name``: ``"The Safe  Durham Partnershiр!"`` (with a
     Cyrillic "р", or a zero-width space between each letter) and ``"safe durham
@@ -72,35 +77,57 @@ class NearMatch:
     lookalike: bool  # the same key: the names differ only in letters that look alike
 
 
+class NearNames:
+    """Names to match against, indexed once: the same key found by a look-up, a
+    longer or shorter name by a sorted list, the rest scored in C++ by RapidFuzz (its
+    normalised Indel similarity: the share of characters two keys have in common, in
+    order). An import of thousands of new names asks this of every provider for each,
+    and of every name before it."""
+
+    def __init__(self, candidates=()):
+        self._entries: list[tuple[int | None, str, str]] = []
+        self._keys: list[str] = []
+        self._by_key: dict[str, list[int]] = {}
+        self._sorted: list[tuple[str, int]] = []
+        for pk, name, key in candidates:
+            self.add(pk, name, key)
+
+    def add(self, pk: int | None, name: str, key: str) -> None:
+        index = len(self._entries)
+        self._entries.append((pk, name, key))
+        self._keys.append(key)
+        self._by_key.setdefault(key, []).append(index)
+        bisect.insort(self._sorted, (key, index))
+
+    def near(self, name: str, *, limit: int = 5) -> list[NearMatch]:
+        key = match_key(name)
+        if not key:
+            return []
+        scores: dict[int, tuple[float, bool]] = {}
+        for index in self._by_key.get(key, ()):
+            scores[index] = (2.0, True)
+        # "Victim Care" and "Victim Care and Advice": maybe the same body.
+        longer = bisect.bisect_left(self._sorted, (key + " ", -1))
+        while longer < len(self._sorted) and self._sorted[longer][0].startswith(key + " "):
+            scores.setdefault(self._sorted[longer][1], (NEAR - 0.01, False))
+            longer += 1
+        for end in (i for i, character in enumerate(key) if character == " "):
+            for index in self._by_key.get(key[:end], ()):
+                scores.setdefault(index, (NEAR - 0.01, False))
+        # The nearest are enough: a file of lookalike names would otherwise list every
+        # earlier one for each.
+        for _, score, index in process.extract(
+            key, self._keys, scorer=fuzz.ratio, score_cutoff=NEAR * 100, limit=limit + len(scores)
+        ):
+            scores.setdefault(index, (score / 100, False))
+        ranked = sorted(scores.items(), key=lambda item: (-item[1][0], self._entries[item[0]][1]))
+        return [
+            NearMatch(self._entries[index][0], self._entries[index][1], lookalike)
+            for index, (_, lookalike) in ranked[:limit]
+        ]
+
+
 def near_matches(name: str, candidates, *, limit: int = 5) -> list[NearMatch]:
     """Of ``candidates`` (``(pk, name, key)`` triples), those whose names look like
-    ``name`` or nearly so, nearest first.
-
-    Near is the ratio of the characters two keys share in order to their lengths
-    (RapidFuzz's normalised Indel similarity, computed in C++: an import of thousands
-    of new names asks this of every provider for each)."""
-    key = match_key(name)
-    if not key:
-        return []
-    scored = []
-    others = []
-    for pk, other_name, other_key in candidates:
-        if other_key == key:
-            scored.append((2.0, other_name, pk, True))
-        elif other_key.startswith(key + " ") or key.startswith(other_key + " "):
-            # "Victim Care" and "Victim Care and Advice": maybe the same body.
-            scored.append((NEAR - 0.01, other_name, pk, False))
-        else:
-            others.append((pk, other_name, other_key))
-    near = process.extract(
-        key,
-        [other_key for _, _, other_key in others],
-        scorer=fuzz.ratio,
-        score_cutoff=NEAR * 100,
-        limit=None,
-    )
-    for _, score, index in near:
-        pk, other_name, _ = others[index]
-        scored.append((score / 100, other_name, pk, False))
-    scored.sort(key=lambda match: (-match[0], match[1]))
-    return [NearMatch(pk, other, lookalike) for _, other, pk, lookalike in scored[:limit]]
+    ``name`` or nearly so, nearest first."""
+    return NearNames(candidates).near(name, limit=limit)

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from funding.models import COMMITTED_STATUSES, Allocation
 from pcc_grants.years import financial_year_label
 
-from .matching import NearMatch, match_key, near_matches
+from .matching import NearMatch, NearNames, match_key, near_matches
 from .models import Agreement, MonitoringReturn, Provider, normalise_name
 
 CONTRACT_BAND_LIMIT = Decimal("10000")
@@ -186,14 +186,14 @@ class ProviderLookalikes:
             return ""
         if self._candidates is None:
             rows = Provider.objects.values_list("pk", "name", "match_key", "normalised_name")
-            self._candidates = [(pk, other, key) for pk, other, key, _ in rows]
+            self._candidates = NearNames((pk, other, key) for pk, other, key, _ in rows)
             self._known = {normalised for *_, normalised in rows}
         normalised = normalise_name(name)
         if normalised in self._known:
             return ""
-        matches = near_matches(name, self._candidates)
+        matches = self._candidates.near(name)
         self._known.add(normalised)
-        self._candidates.append((None, name, match_key(name)))
+        self._candidates.add(None, name, match_key(name))
         if not matches:
             return ""
         others = ", ".join(f"“{match.name}”" for match in matches)

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 
 from commissioning.matching import match_key
 from commissioning.models import CommissioningRoute, Provider, normalise_name
@@ -392,13 +393,16 @@ def import_allocations(
         return result
     report.checkpoint()
     _write(accepted, by=by, checker=checker, report=report)
+    # Each record's address, reversed once for the whole file.
+    marker = 9_999_999_999
+    address = reverse("funding:allocation_detail", args=[marker])
     result.planned = [
         PlannedRow(
             planned.row,
             planned.action,
             planned.summary,
             planned.amount,
-            kept.allocation.get_absolute_url(),
+            address.replace(str(marker), str(kept.allocation.pk)),
             planned.note,
         )
         for planned, kept in zip(result.planned, accepted, strict=True)
