@@ -3,9 +3,12 @@
 # at once for LOADTEST_SECONDS (60 by default), LOADTEST_CONNECTIONS each (10; 50
 # clients in all): the public decision register and a published PDF, and, signed in
 # as a member of staff, the dashboard, the allocations register and a decision
-# record's page. Prints each page's requests per second, latency and errors, writes
-# bench/loadtest.json, and exits 1 if any request failed: an answer other than 200,
-# or a signed-in page that no longer shows the user signed in ("Sign out").
+# record's page; meanwhile an import of LOADTEST_IMPORT_ROWS allocations (5,000)
+# uploaded through its page runs as background jobs with a db_worker. Prints each
+# page's requests per second, latency and errors and the import's times, writes
+# bench/loadtest.json, and exits 1 if any request failed (an answer other than 200,
+# or a signed-in page that no longer shows the user signed in: "Sign out") or the
+# import did. The import is saved: run it on a copy of the database.
 #
 #   scripts/loadtest.sh            # the database DATABASE_URL names, or db.sqlite3
 #
@@ -32,7 +35,11 @@ export STATIC_ROOT=$work/static LOG_LEVEL=WARNING CONN_MAX_AGE=${CONN_MAX_AGE:-6
 .venv/bin/gunicorn pcc_grants.wsgi --bind "127.0.0.1:$port" --workers "$workers" \
   --access-logfile - --error-logfile "$work/gunicorn.log" > "$work/access.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+# A job worker, for the import that runs as a background job during the load.
+.venv/bin/python manage.py db_worker --queue-name '*' --no-reload --interval 0.5 \
+  > "$work/worker.log" 2>&1 &
+worker=$!
+trap 'kill $server $worker 2>/dev/null; wait $server $worker 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do
   curl -fsS "http://127.0.0.1:$port/health/" >/dev/null 2>&1 && break
   sleep 0.2
@@ -119,13 +126,44 @@ for stream in "${streams[@]}"; do
     > "$work/$name.txt" &
   pids+=($!)
 done
+# Meanwhile, an import uploaded through its page and run by the worker as two jobs
+# (its check, then the confirmed import). It imports for real: run the load test on
+# a copy of the database (LOADTEST_IMPORT_ROWS=0 leaves it out).
+import_rows=${LOADTEST_IMPORT_ROWS:-5000}
+if [[ $import_rows -gt 0 ]]; then
+  .venv/bin/python manage.py shell -v 0 -c "
+import csv
+from commissioning.models import Provider
+from funding.importers import ALLOCATION_COLUMNS
+from funding.models import FundingStream
+streams = list(FundingStream.objects.filter(financial_year__is_closed=False)
+               .select_related('financial_year').order_by('-financial_year__start_year', 'name')[:5])
+providers = list(Provider.objects.order_by('pk').values_list('name', flat=True)[:200])
+with open('$work/import.csv', 'w', newline='') as out:
+    writer = csv.writer(out)
+    writer.writerow(ALLOCATION_COLUMNS)
+    for n in range($import_rows):
+        stream = streams[n % len(streams)]
+        writer.writerow([stream.financial_year.label, stream.name, providers[n % len(providers)],
+                         f'Load test project {n}', f'{100 + n % 900}.00']
+                        + [''] * (len(ALLOCATION_COLUMNS) - 5))
+"
+  echo "  an import of $import_rows allocations, run as background jobs"
+  scripts/import_job.sh "$base" "$jar" "$work/import.csv" > "$work/import.txt" 2>&1 &
+  importer=$!
+fi
 wait "${pids[@]}"
+import_failed=0
+if [[ $import_rows -gt 0 ]]; then
+  wait "$importer" || import_failed=1
+  sed 's/^/  import: /' "$work/import.txt"
+fi
 for stream in "${streams[@]}"; do
   read -r name path access <<< "$stream"
   cp "$work/$name.txt" "${LOADTEST_KEEP:-$work}/" 2>/dev/null || true
 done
 
-.venv/bin/python - "$work" "$workers" "$seconds" "$clients" "$user" "${streams[@]}" <<'PY'
+IMPORT_FAILED=$import_failed .venv/bin/python - "$work" "$workers" "$seconds" "$clients" "$user" "${streams[@]}" <<'PY'
 import json
 import re
 import sys
@@ -159,6 +197,9 @@ results = {
     "clients": int(clients),
     "signed_in_as": user,
 }
+imported = Path(work, "import.txt")
+if imported.exists():
+    results["import_job"] = imported.read_text().splitlines()
 for stream in streams:
     name, path, access = stream.split()
     results[name] = {"path": path, "signed_in": access == "staff", **read(f"{work}/{name}.txt")}
@@ -179,6 +220,11 @@ for stream in streams:
         f"{row['latency_p50']:>10}{row['latency_p99']:>10}{errors:>8}"
     )
 print("written to bench/loadtest.json")
+import os  # noqa: E402
+
+if os.environ.get("IMPORT_FAILED") == "1":
+    total_errors += 1
+    print("the import running as a background job failed")
 if total_errors or empty:
     sys.exit(f"FAIL: {total_errors} failed request(s); no request answered: {empty or 'none'}")
 PY
