@@ -2,14 +2,12 @@
 every problem or every row it would make, confirm, watch it imported. Nothing is
 saved until the confirmed import, and then all of it or none."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from jobs.models import Job
-from jobs.services import JobFailed
+from jobs.views import confirm_follow_up
 from pcc_grants.downloads import XLSX_TYPE
 from pcc_grants.permissions import require
 
@@ -67,21 +65,4 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     require(permissions.can_edit_funding(request.user))
-    check = get_object_or_404(
-        Job, pk=_uuid(request.POST.get("job", "")), kind=CHECK, created_by=request.user
-    )
-    try:
-        job = import_confirm_start(check=check, by=request.user)
-    except JobFailed as refused:
-        messages.error(request, str(refused))
-        return redirect(check.follow_up or check)
-    return redirect(job)
-
-
-def _uuid(value: str):
-    from uuid import UUID
-
-    try:
-        return UUID(value)
-    except ValueError:
-        raise Http404("No such import.") from None
+    return confirm_follow_up(request, check_kind=CHECK, start=import_confirm_start)

@@ -3,18 +3,14 @@ problem (or what would be made), confirm. The Officer and the Chief Finance Offi
 only. The check and the import are background jobs reading the one stored file,
 as the funding import's are."""
 
-from uuid import UUID
-
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from jobs.models import Job
-from jobs.services import JobFailed
+from jobs.views import confirm_follow_up
 from pcc_grants.downloads import XLSX_TYPE
 from pcc_grants.permissions import require
 from pcc_grants.uploads import check_upload
@@ -59,17 +55,7 @@ def round_import_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def round_import_confirm(request: HttpRequest) -> HttpResponse:
     require(can_run_rounds(request.user))
-    try:
-        key = UUID(request.POST.get("job", ""))
-    except ValueError:
-        raise Http404("No such import.") from None
-    check = get_object_or_404(Job, pk=key, kind=CHECK, created_by=request.user)
-    try:
-        job = round_import_confirm_start(check=check, by=request.user)
-    except JobFailed as refused:
-        messages.error(request, str(refused))
-        return redirect(check.follow_up or check)
-    return redirect(job)
+    return confirm_follow_up(request, check_kind=CHECK, start=round_import_confirm_start)
 
 
 @require_safe

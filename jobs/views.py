@@ -2,8 +2,11 @@
 progress as JSON for the bar's script, and the file a job made. Each is the job's
 own starter's: anyone else gets a 404, as for a job that does not exist."""
 
+from uuid import UUID
+
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -11,6 +14,7 @@ from pcc_grants.pagination import page_of
 
 from .models import Job
 from .registry import kind_named
+from .runner import JobFailed
 
 
 def _own_job(request: HttpRequest, pk) -> Job:
@@ -66,3 +70,20 @@ def job_download(request: HttpRequest, pk) -> FileResponse:
         as_attachment=True,
         filename=job.result_name or "result",
     )
+
+
+def confirm_follow_up(request: HttpRequest, *, check_kind: str, start) -> HttpResponse:
+    """A confirmation form's POST: the person's own finished check (``job`` in the
+    form), followed by the job ``start(check=, by=)`` makes; a refusal is shown on the
+    check's page (or on the job it started already)."""
+    try:
+        key = UUID(request.POST.get("job", ""))
+    except ValueError:
+        raise Http404("No such job.") from None
+    check = get_object_or_404(Job, pk=key, kind=check_kind, created_by=request.user)
+    try:
+        job = start(check=check, by=request.user)
+    except JobFailed as refused:
+        messages.error(request, str(refused))
+        return redirect(check.follow_up or check)
+    return redirect(job)

@@ -19,24 +19,7 @@ export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HST
 export STATIC_ROOT=$work/static LOG_LEVEL=WARNING
 .venv/bin/python manage.py collectstatic --no-input -v 0
 
-# The file: rows to the demo's providers in its newest open year's streams, proposed.
-.venv/bin/python manage.py shell -v 0 -c "
-import csv, sys
-from commissioning.models import Provider
-from funding.importers import ALLOCATION_COLUMNS
-from funding.models import FundingStream
-streams = list(FundingStream.objects.filter(financial_year__is_closed=False)
-               .select_related('financial_year').order_by('-financial_year__start_year', 'name')[:5])
-providers = list(Provider.objects.order_by('pk').values_list('name', flat=True)[:200])
-with open('$work/rows.csv', 'w', newline='') as out:
-    writer = csv.writer(out)
-    writer.writerow(ALLOCATION_COLUMNS)
-    for n in range($rows):
-        stream = streams[n % len(streams)]
-        writer.writerow([stream.financial_year.label, stream.name, providers[n % len(providers)]
-                         if n % 10 else f'New provider {n}', f'Imported project {n}',
-                         f'{100 + n % 900}.{n % 100:02d}'] + [''] * (len(ALLOCATION_COLUMNS) - 5))
-"
+.venv/bin/python manage.py write_import_file "$rows" "$work/rows.csv"
 echo "file: $rows rows, $(du -h "$work/rows.csv" | cut -f1)"
 
 .venv/bin/gunicorn pcc_grants.wsgi --bind "127.0.0.1:$port" --workers 3 \

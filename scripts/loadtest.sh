@@ -131,23 +131,8 @@ done
 # a copy of the database (LOADTEST_IMPORT_ROWS=0 leaves it out).
 import_rows=${LOADTEST_IMPORT_ROWS:-5000}
 if [[ $import_rows -gt 0 ]]; then
-  .venv/bin/python manage.py shell -v 0 -c "
-import csv
-from commissioning.models import Provider
-from funding.importers import ALLOCATION_COLUMNS
-from funding.models import FundingStream
-streams = list(FundingStream.objects.filter(financial_year__is_closed=False)
-               .select_related('financial_year').order_by('-financial_year__start_year', 'name')[:5])
-providers = list(Provider.objects.order_by('pk').values_list('name', flat=True)[:200])
-with open('$work/import.csv', 'w', newline='') as out:
-    writer = csv.writer(out)
-    writer.writerow(ALLOCATION_COLUMNS)
-    for n in range($import_rows):
-        stream = streams[n % len(streams)]
-        writer.writerow([stream.financial_year.label, stream.name, providers[n % len(providers)],
-                         f'Load test project {n}', f'{100 + n % 900}.00']
-                        + [''] * (len(ALLOCATION_COLUMNS) - 5))
-"
+  .venv/bin/python manage.py write_import_file "$import_rows" "$work/import.csv" \
+    --new-every 0 > /dev/null
   echo "  an import of $import_rows allocations, run as background jobs"
   scripts/import_job.sh "$base" "$jar" "$work/import.csv" > "$work/import.txt" 2>&1 &
   importer=$!
