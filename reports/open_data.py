@@ -94,25 +94,31 @@ def grants_csv_bytes(request: HttpRequest) -> bytes:
     return csv_bytes(rows)
 
 
+def allocations_seen(allocations, **more) -> dict:
+    """What a file listing ``allocations`` reads of them, in one query: how many,
+    the sum and largest of their ids, when they and their streams last changed, the
+    last record that published one, and ``more``."""
+    return allocations.order_by().aggregate(
+        grants=Count("pk"),
+        ids=Sum("pk"),
+        last=Max("pk"),
+        changed=Max("updated_at"),
+        streams=Max("funding_stream__updated_at"),
+        published=Max("decision__published_snapshot__pk"),
+        **more,
+    )
+
+
 def grants_key(request: HttpRequest) -> str:
     """What the grants files read, in two queries: the grants they list (how many,
     the sum and largest of their ids, when the last of them, their streams, grant
     applications and rounds changed, the last record that published one), every
     organisation setting, and the host they link to. A grant withdrawn leaves the
     list, so the key changes even if it was withdrawn behind the app's back."""
-    seen = (
-        published_grants()
-        .order_by()
-        .aggregate(
-            grants=Count("pk"),
-            ids=Sum("pk"),
-            last=Max("pk"),
-            changed=Max("updated_at"),
-            streams=Max("funding_stream__updated_at"),
-            applications=Max("application__updated_at"),
-            rounds=Max("application__grant_round__updated_at"),
-            published=Max("decision__published_snapshot__pk"),
-        )
+    seen = allocations_seen(
+        published_grants(),
+        applications=Max("application__updated_at"),
+        rounds=Max("application__grant_round__updated_at"),
     )
     settings = OrganisationSettings.load()
     organisation = [getattr(settings, f.attname) for f in settings._meta.concrete_fields]

@@ -18,6 +18,7 @@ from pcc_grants.built_files import fingerprint, kept_response
 from pcc_grants.downloads import CSV_TYPE, csv_bytes
 from pcc_grants.permissions import require
 
+from .open_data import allocations_seen
 from .transparency import (
     CONTRACT_LIMIT_LABEL,
     contracts,
@@ -70,18 +71,7 @@ def _grants_key() -> str:
     """The crime and disorder reduction grants, in one query: how many could be
     listed, the sum and largest of their ids, when they and their streams last
     changed, the last record that published one."""
-    seen = (
-        crime_reduction_allocations()
-        .order_by()
-        .aggregate(
-            grants=Count("pk"),
-            ids=Sum("pk"),
-            last=Max("pk"),
-            changed=Max("updated_at"),
-            streams=Max("funding_stream__updated_at"),
-            published=Max("decision__published_snapshot__pk"),
-        )
-    )
+    seen = allocations_seen(crime_reduction_allocations())
     return fingerprint(GRANTS_FILE, sorted(seen.items()))
 
 
