@@ -38,11 +38,12 @@ def _missing_comments(decision: Decision, *, prefetched: bool) -> list[str]:
 
 
 def _holds(transition, decision: Decision, user, *, skipping=()) -> bool:
-    """Whether the step's conditions hold for ``user`` now. The content check is left
-    to the record's page, which reads the whole record: a list does not re-hash
-    every record it shows."""
+    """Whether the step's conditions hold for ``user`` now. The content check and the
+    check of the allocations' published information are left to the record's page,
+    which reads the whole record, and to the step itself: a list does not re-hash
+    every record it shows, nor read each one's allocations."""
     attempt = Attempt(by=user)
-    skipped = (workflow.content_intact, *skipping)
+    skipped = (workflow.content_intact, workflow.allocations_publishable, *skipping)
     return not any(
         condition(decision, attempt)
         for condition in transition.conditions

@@ -61,3 +61,38 @@ def test_query_count_does_not_grow_from_10_to_1000_records(officer_client, offic
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries at 10, {counts[1]} at 1,000"
     assert counts[1] <= 15
+
+
+def test_the_commissioners_dashboard_reads_as_many_queries_for_20_records_as_for_2(
+    client, make_user, officer
+):
+    """Each record awaiting the decision has a crime and disorder reduction grant: the
+    dashboard lists them without reading each one's allocations."""
+    from decisions.models import DecisionStatus
+    from pcc_grants.roles import Role
+
+    commissioner = make_user(Role.COMMISSIONER, username="the-commissioner")
+    client.force_login(commissioner)
+    stream = FundingStreamFactory(budget=Decimal(10**9), crime_and_disorder_reduction=True)
+    counts = []
+    for size in (2, 20):
+        Allocation.objects.all().delete()
+        Decision.objects.all().delete()
+        for n in range(size):
+            decision = Decision.objects.create(
+                title=f"Awaiting {n}",
+                executive_summary="Summary",
+                decision="Agreed",
+                lead_officer=officer,
+                created_by=officer,
+                reference=f"{n:03d}-2016",
+                slug=f"{n:03d}-2016",
+                status=DecisionStatus.AWAITING_DECISION,
+            )
+            AllocationFactory(funding_stream=stream, decision=decision)
+        client.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/").content.decode()
+        assert f"Awaiting {size - 1}" in page
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
