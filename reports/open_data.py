@@ -14,7 +14,7 @@ from pcc_grants.built_files import built_file, built_files_invalidate, fingerpri
 from pcc_grants.downloads import CSV_TYPE, csv_bytes
 from pcc_grants.models import BuiltFile, OrganisationSettings
 
-from .selectors import grant_record, published_grant, published_grants
+from .selectors import grant_record, published_grant, published_grants, with_published_records
 
 GRANTS_JSON = "grants.json"
 GRANTS_CSV = "grants.csv"
@@ -25,7 +25,7 @@ def grants(request: HttpRequest, settings: OrganisationSettings | None = None) -
     """Every published grant in the 360Giving Data Standard, linking to ``request``'s
     host."""
     settings = settings or OrganisationSettings.load()
-    found = (published_grant(allocation) for allocation in published_grants())
+    found = map(published_grant, with_published_records(published_grants()))
     return [grant_record(grant, settings, request) for grant in found if grant]
 
 

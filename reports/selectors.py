@@ -181,7 +181,6 @@ def published_grants():
     published with its allocations (that section published in full): the grants the
     office may publish as open data. What was published of each, read it through
     ``published_grant``: never the live rows of the decision."""
-    snapshots = Decision.objects.select_related("published_snapshot")
     return (
         Allocation.objects.filter(
             status__in=COMMITTED_STATUSES,
@@ -191,9 +190,27 @@ def published_grants():
         .select_related(
             "recipient", "funding_stream__financial_year", "theme", "application__grant_round"
         )
-        .prefetch_related(Prefetch("decision", queryset=snapshots))
         .order_by("decision__published_snapshot__decision_date", "pk")
     )
+
+
+# Records read at a time: SQLite refuses a query naming thousands of them at once.
+DECISIONS_AT_ONCE = 500
+
+
+def with_published_records(allocations) -> list[Allocation]:
+    """``allocations`` with their decision records and published snapshots, read a
+    few hundred records at a time and shared by the allocations of one record (whose
+    snapshot is read once for them all)."""
+    allocations = list(allocations)
+    ids = sorted({allocation.decision_id for allocation in allocations})
+    records = {}
+    for start in range(0, len(ids), DECISIONS_AT_ONCE):
+        chunk = ids[start : start + DECISIONS_AT_ONCE]
+        records.update(Decision.objects.select_related("published_snapshot").in_bulk(chunk))
+    for allocation in allocations:
+        allocation.decision = records[allocation.decision_id]
+    return allocations
 
 
 @dataclass(frozen=True)

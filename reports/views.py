@@ -27,6 +27,7 @@ from .selectors import (
     grants_by_theme,
     published_grant,
     published_grants,
+    with_published_records,
 )
 
 
@@ -196,5 +197,6 @@ def grants_csv(request: HttpRequest) -> HttpResponse:
 def grants_register(request: HttpRequest) -> HttpResponse:
     """The public register of grants: recipient, purpose, amount, date, decision."""
     page = page_of(published_grants(), request.GET.get("page"), 50)
-    page.object_list = [g for g in map(published_grant, page.object_list) if g]
+    grants = map(published_grant, with_published_records(page.object_list))
+    page.object_list = [grant for grant in grants if grant]
     return render(request, "reports/grants_register.html", {"page": page, "query": ""})
