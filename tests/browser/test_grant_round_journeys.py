@@ -80,8 +80,9 @@ def assert_accessible(page: Page) -> None:
 def press(page: Page, key: str) -> None:
     """Press a key that moves the focus; the element reached must show that it has it."""
     page.keyboard.press(key)
-    # Bootstrap scrolls smoothly: the element may take a moment to come into view.
-    for _ in range(40):
+    # Bootstrap scrolls smoothly and fades the focus ring in: on a busy machine the
+    # element may take a few seconds to show it.
+    for _ in range(100):
         problem = page.evaluate(FOCUS_PROBLEM)
         if not problem:
             return
