@@ -28,6 +28,7 @@ from commissioning.matching import match_key
 from commissioning.models import CommissioningRoute, Provider, normalise_name
 from commissioning.selectors import ProviderLookalikes
 from commissioning.services import NAME_WITHOUT_LETTERS, provider_get_or_create
+from pcc_grants.bulk_insert import insert_history, insert_objects
 from pcc_grants.models import OrganisationSettings
 from pcc_grants.money import format_money
 from pcc_grants.roles import user_roles
@@ -51,6 +52,7 @@ from .import_rows import (
 )
 from .models import Allocation, AllocationStatus, FundingStream, PlanTheme
 
+_STATUSES = frozenset(AllocationStatus.values)
 # Rows written in one INSERT (and their history in one more per status step).
 WRITE_BATCH = 500
 # Names looked up in one query.
@@ -91,7 +93,7 @@ def read_allocation_cells(row: _Row, *, by) -> AllocationCells:
     title = row.text("title", required=True)
     amount = row.money("amount", required=True)
     status = row.text("status").lower() or AllocationStatus.PROPOSED
-    if status not in AllocationStatus.values:
+    if status not in _STATUSES:
         row.error("status", BAD_STATUS)
     elif status != AllocationStatus.PROPOSED and by is None:
         # Only the status table says who may approve, contract or withdraw: an import
@@ -440,7 +442,7 @@ def _record_providers(providers: dict[str, Provider], *, prefix: str, key) -> No
         provider.match_key = key(provider.name)
     try:
         with transaction.atomic():
-            Provider.objects.bulk_create(new.values(), batch_size=WRITE_BATCH)
+            insert_objects(list(new.values()))
     except IntegrityError:
         for key, provider in new.items():
             providers[key] = provider_get_or_create(name=provider.name)
@@ -472,7 +474,7 @@ def _write(
             allocation.recipient = providers[kept.recipient_key] if kept.recipient_key else None
             allocation.theme = themes.get(kept.cells.theme_name)
             allocation._history_user = by
-        Allocation.objects.bulk_create([kept.allocation for kept in batch])
+        insert_objects([kept.allocation for kept in batch])
         _write_history(batch, by=by)
         report.advance(len(batch))
 
@@ -486,11 +488,6 @@ def _write_history(batch: list[_Accepted], *, by) -> None:
         taking = [kept for kept in batch if len(kept.states) > step]
         for kept in taking:
             kept.allocation.status, kept.allocation.approved_on = kept.states[step]
-        Allocation.history.bulk_history_create(
-            [kept.allocation for kept in taking],
-            update=step > 0,
-            default_user=by,
-            default_change_reason=None,
-        )
+        insert_history([kept.allocation for kept in taking], update=step > 0, default_user=by)
     for kept in batch:
         kept.allocation.status, kept.allocation.approved_on = kept.states[-1]
