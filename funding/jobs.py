@@ -4,17 +4,29 @@ The import is all or nothing as a job too: ``run_import`` saves every row or non
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import QueryDict
 
 from jobs.models import Job, JobStatus
 from jobs.registry import JobKind, register
-from jobs.services import JobFailed, discard_input, job_follow_up, job_start
+from jobs.services import JobFailed, discard_input, job_follow_up, job_start, save_result_file
+from pcc_grants.downloads import xlsx_bytes
 from pcc_grants.money import format_money
 
 from . import permissions
-from .importers import ImportResult, run_import
+from .exports import CHUNK, allocation_export_queryset
+from .filters import AllocationFilter
+from .importers import (
+    ALLOCATION_COLUMNS,
+    ALLOCATION_EXPORT_ONLY,
+    ImportResult,
+    allocation_export_row,
+    run_import,
+)
+from .models import Allocation
 
 CHECK = "funding.import_check"
 RUN = "funding.import_run"
+EXPORT = "funding.allocations_xlsx"
 # What a job's report keeps of a large file: every error up to this many, and the
 # first rows of what was planned (the totals count them all).
 KEEP_ERRORS = 1_000
@@ -126,3 +138,42 @@ register(
         result_template="funding/import_job_result.html",
     )
 )
+
+
+# The register as a workbook ------------------------------------------------------------
+
+
+def allocations_xlsx_start(*, query: QueryDict, covering: str, by) -> Job:
+    """Queue the Excel export of the allocations the register's filters in ``query``
+    leave; the workbook is built by the job, a row per allocation."""
+    return job_start(
+        kind=EXPORT,
+        title=f"Excel export of the funding register: {covering}",
+        by=by,
+        params={"query": query.urlencode()},
+    )
+
+
+allocations_xlsx_start.alters_data = True
+
+
+def _export(job: Job, progress) -> dict:
+    by = job.created_by
+    if by is None or not permissions.can_view_funding(by):
+        raise JobFailed("You may no longer read the funding register: nothing was exported.")
+    query = QueryDict(job.params["query"])
+    allocations = AllocationFilter(query or None, queryset=Allocation.objects.for_register()).qs
+    total = allocations.count()
+    progress(0, total, force=True)
+    rows = [[*ALLOCATION_EXPORT_ONLY, *ALLOCATION_COLUMNS]]
+    for allocation in allocation_export_queryset(allocations).iterator(chunk_size=CHUNK):
+        rows.append(allocation_export_row(allocation))
+        if len(rows) % CHUNK == 1:
+            progress(len(rows) - 1, total)
+    content = xlsx_bytes(rows, title="Allocations")
+    save_result_file(job, "allocations.xlsx", content)
+    progress(total, total)
+    return {"rows": len(rows) - 1, "kib": round(len(content) / 1024)}
+
+
+register(JobKind(name=EXPORT, run=_export, result_template="funding/export_job_result.html"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("streams/<int:pk>/edit/", views.stream_edit, name="stream_edit"),
     path("allocations/", views.allocation_list, name="allocation_list"),
     path("allocations/new/", views.allocation_create, name="allocation_create"),
+    path("allocations/export/", views.allocation_export, name="allocation_export"),
     path("allocations/<int:pk>/", views.allocation_detail, name="allocation_detail"),
     path("allocations/<int:pk>/edit/", views.allocation_edit, name="allocation_edit"),
     path(

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from commissioning.models import CommissioningRoute
 from pcc_grants.charts import funding_bars
-from pcc_grants.downloads import download
 from pcc_grants.forms import add_service_errors
 from pcc_grants.history import change_history
 from pcc_grants.pagination import page_of
@@ -19,10 +18,9 @@ from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
 
-from . import budget, exports, naming, permissions, services, workflow
+from . import budget, exports, jobs, naming, permissions, services, workflow
 from .filters import AllocationFilter
 from .forms import AllocationForm, FundingStreamForm
-from .importers import export_allocation_rows
 from .models import Allocation, AllocationStatus, FinancialYear, FundingStream
 from .selectors import (
     current_financial_year,
@@ -177,10 +175,6 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
     file_format = request.GET.get("download")
     if file_format == "csv":
         return exports.allocations_csv(allocations)
-    if file_format == "xlsx":
-        return download(
-            export_allocation_rows(allocations), filename="allocations", file_format="xlsx"
-        )
     # One pass over the matching rows for the count and the total.
     summary = allocations.aggregate(count=Count("pk"), total=Sum("amount"))
     page = page_of(allocations, request.GET.get("page"), PAGE_SIZE, count=summary["count"])
@@ -199,6 +193,20 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
             "can_edit": permissions.can_edit_funding(request.user),
         },
     )
+
+
+@require_POST
+def allocation_export(request: HttpRequest) -> HttpResponse:
+    """Build the register's Excel workbook, with the filters of the address, in a job,
+    and go to the job's page to download it."""
+    require(permissions.can_view_funding(request.user))
+    filterset = AllocationFilter(request.GET or None, queryset=Allocation.objects.for_register())
+    # The filters are checked now, so the job's title says what it exports.
+    filterset.is_valid()
+    job = jobs.allocations_xlsx_start(
+        query=request.GET, covering=_covering(filterset), by=request.user
+    )
+    return redirect(job)
 
 
 @require_safe

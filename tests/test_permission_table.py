@@ -143,6 +143,7 @@ TABLE = {
     "/funding/streams/{stream}/edit/":                      "L   200 200 403 403 403 403 403 403 403",
     "/funding/allocations/":                                "L   200 200 200 200 200 403 403 403 200",
     "/funding/allocations/new/":                            "L   200 200 403 403 403 403 403 403 403",
+    "/funding/allocations/export/":                         "L   405 405 405 405 405 405 405 405 405",
     "/funding/allocations/{allocation}/":                   "L   200 200 200 200 200 403 403 403 200",
     "/funding/allocations/{allocation}/edit/":              "L   200 200 403 403 403 403 403 403 403",
     "/funding/allocations/{allocation}/approve/":           "L   405 405 405 405 405 405 405 405 405",

@@ -46,6 +46,7 @@ NOT_BENCHED = {
     "password_change_done": "a static confirmation",  # nosec B105 - a URL name
     "funding:allocation_action": "POST only (approve, contract, withdraw)",
     "funding:import_confirm": "POST only; the import figure times the same import",
+    "funding:allocation_export": "POST only; the job builds the workbook the CSV export streams",
     "funding:import_template": "a workbook of one example row and the lists it offers",
     "funding:position_pdf": "a PDF: rendered by WeasyPrint, like the PDFs timed below",
     "commissioning:agreement_allocations": "POST only",

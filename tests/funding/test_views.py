@@ -225,12 +225,27 @@ def test_register_download_contains_only_the_filtered_rows(officer_client, strea
     assert ",Kept," in lines[1]
 
 
-def test_register_download_as_xlsx(officer_client, stream):
+def test_register_export_as_xlsx_is_built_by_a_job_with_the_filters(officer_client, stream):
     from openpyxl import load_workbook
 
+    from jobs.models import Job, JobStatus
+
     kept = AllocationFactory(funding_stream=stream, title="Kept", amount=Decimal("9400"))
-    response = officer_client.get("/funding/allocations/?download=xlsx")
-    workbook = load_workbook(io.BytesIO(response.content))
+    AllocationFactory(funding_stream=stream, title="Filtered out", approved=True)
+    register = officer_client.get("/funding/allocations/?status=proposed").content.decode()
+    assert 'action="/funding/allocations/export/?status=proposed"' in register
+    assert officer_client.get("/funding/allocations/export/").status_code == 405
+
+    asked = officer_client.post("/funding/allocations/export/?status=proposed")
+    job = Job.objects.get(kind="funding.allocations_xlsx")
+    assert asked.status_code == 302 and asked["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.FINISHED and (job.done, job.total) == (1, 1)
+    assert job.title == "Excel export of the funding register: All years, all streams, proposed"
+    page = officer_client.get(job.get_absolute_url()).content.decode()
+    assert "The workbook is ready: 1 allocation" in page
+    assert "Download allocations.xlsx" in page
+    download = officer_client.get(f"/jobs/{job.pk}/download/")
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     sheet = workbook.active
     assert sheet.title == "Allocations"
     assert sheet.freeze_panes == "A2"  # the header stays in view
@@ -244,6 +259,7 @@ def test_register_download_as_xlsx(officer_client, stream):
         "amount",
     )
     assert row[0] == kept.reference and row[4] == "Kept"
+    assert sheet.max_row == 2  # the header and the one proposed allocation
     # Money is a number shown in pounds, dates are dates: a spreadsheet adds them up.
     amount = sheet.cell(row=2, column=6)
     assert isinstance(amount.value, int | float) and amount.value == 9400
@@ -415,3 +431,30 @@ def test_an_empty_allocation_form_says_what_to_enter_in_each_field(officer_clien
         "Enter the amount, for example £9,400",
     ):
         assert message in page, message
+
+
+def test_only_who_may_read_the_register_may_export_it_and_roles_are_asked_again(
+    client, make_user, officer, stream
+):
+    from django.http import QueryDict
+    from django.test import override_settings
+
+    from funding.jobs import allocations_xlsx_start
+    from jobs.models import Job, JobStatus
+    from jobs.runner import job_run
+
+    AllocationFactory(funding_stream=stream)
+    client.force_login(make_user(Role.REVIEWER, username="a-reviewer"))
+    assert client.post("/funding/allocations/export/").status_code == 403
+    assert not Job.objects.exists()
+
+    # Queued by an officer who loses the role before a worker takes the job.
+    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=queue):
+        job = allocations_xlsx_start(query=QueryDict(""), covering="All years", by=officer)
+    officer.groups.clear()
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "You may no longer read the funding register: nothing was exported."
+    assert not job.result_file
