@@ -402,12 +402,13 @@ def _check(content: bytes, problems: list[ImportProblem]) -> ImportPlan:
 
 
 def round_import(
-    *, content: bytes, by=None, dry_run: bool = False, source: str = ""
+    *, content: bytes, by=None, dry_run: bool = False, source: str = "", progress=None
 ) -> ImportSummary:
     """Import a past or paper round from an XLSX workbook, all or nothing, in ``by``'s
     name: someone who sets up and runs rounds, or the "imported-records" account when
     nobody is named. Every problem is listed; with any, or on a dry run, nothing is
-    saved. ``source`` names the file in the round's history."""
+    saved. ``source`` names the file in the round's history; ``progress(done, total)``
+    is told of the application and review rows as they are made."""
     summary = ImportSummary(dry_run=dry_run)
     if by is not None and not has_role(by, *EDITORS):
         summary.problems.append(ImportProblem("", None, "", EDITORS_ONLY))
@@ -417,7 +418,7 @@ def round_import(
         if not summary.problems:
             try:
                 grant_round, counts = create_round(
-                    plan, by=by or imported_records_user(), source=source
+                    plan, by=by or imported_records_user(), source=source, progress=progress
                 )
             except RecordRefused as refused:
                 summary.problems.append(refused.problem)

@@ -273,9 +273,20 @@ def _review(planned: PlannedReview, application, reviewer, criteria: dict, *, by
     return review
 
 
-def create_round(plan: ImportPlan, *, by, source: str = "") -> tuple[GrantRound, dict]:
+def create_round(
+    plan: ImportPlan, *, by, source: str = "", progress=None
+) -> tuple[GrantRound, dict]:
     """Make every record of a checked workbook, in ``by``'s name; the counts of each
-    kind made. Raises ``RecordRefused`` naming the row a service refused."""
+    kind made. Raises ``RecordRefused`` naming the row a service refused.
+    ``progress(done, total)``, if given, is told of each application and review row
+    made."""
+    rows = len(plan.applications) + len(plan.reviews)
+
+    def made(done: int) -> None:
+        if progress is not None:
+            progress(done, rows)
+
+    made(0)
     counts = dict.fromkeys(
         (
             "rounds",
@@ -348,6 +359,7 @@ def create_round(plan: ImportPlan, *, by, source: str = "") -> tuple[GrantRound,
             screened_at=now,
             imported=True,
         )
+        made(len(applications))
     counts["applications"] = len(applications)
     _keep_counters_ahead(references)
 
@@ -356,4 +368,5 @@ def create_round(plan: ImportPlan, *, by, source: str = "") -> tuple[GrantRound,
         _review(planned, applications[planned.reference], reviewer, criteria, by=by)
         counts["reviews"] += 1
         counts["scores"] += len(planned.scores)
+        made(len(applications) + counts["reviews"])
     return grant_round, counts

@@ -64,11 +64,22 @@ def _report(summary: ImportSummary, *, name: str) -> dict:
 def _run(job: Job, progress, *, dry_run: bool) -> dict:
     with job.input_file.storage.open(job.input_file.name, "rb") as stored:
         content = stored.read()
-    progress(0, 1, force=True)
+    progress(0, None, force=True)
+    # Rows of applications and reviews made (a check makes them too, then rolls back).
+    rows = {"total": 1}
+
+    def rows_made(done: int, total: int) -> None:
+        rows["total"] = max(total, 1)
+        progress(done, total)
+
     summary = round_import(
-        content=content, by=job.created_by, dry_run=dry_run, source=job.input_name
+        content=content,
+        by=job.created_by,
+        dry_run=dry_run,
+        source=job.input_name,
+        progress=rows_made,
     )
-    progress(1, 1)
+    progress(rows["total"], rows["total"], force=True)
     if not (dry_run and summary.ok):
         discard_input(job)  # refused, or imported: not kept
     return _report(summary, name=job.input_name)

@@ -611,6 +611,9 @@ def test_the_page_previews_then_imports_on_confirmation(client, stream):
     assert "No problems found. Nothing has been saved yet." in page
     assert "Applications" in page and "Confirm and import" in page
     assert not GrantRound.objects.exists()
+    # Its progress counted the rows of applications and reviews, checked by making them.
+    made = (len(APPLICATIONS) - 1) + (len(REVIEWS) - 1)
+    assert (response.context["job"].done, response.context["job"].total) == (made, made)
     check = response.context["job"].pk
     response = client.post("/staff/rounds/import/confirm/", {"job": check}, follow=True)
     grant_round = GrantRound.objects.get()
