@@ -51,6 +51,9 @@ format: install ## Reformat the code with ruff
 
 BENCH_SCALE ?= 1
 BENCH_ARGS ?=
+# Options of generate_bulk_data, e.g. "--pdfs sample" (a placeholder PDF for most
+# published records) to generate scale 5 in minutes rather than an hour.
+BENCH_DATA_ARGS ?=
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),sqlite:///$(CURDIR)/bench/bench.sqlite3)
 BENCH_MEDIA_ROOT := $(or $(MEDIA_ROOT),$(CURDIR)/bench/media)
 
@@ -58,7 +61,7 @@ bench: install ## Benchmark every page on bulk data (DATABASE_URL or bench/bench
 	mkdir -p bench
 	export DEBUG=1 DATABASE_URL="$(BENCH_DATABASE_URL)" MEDIA_ROOT="$(BENCH_MEDIA_ROOT)" && \
 	$(BIN)/python manage.py migrate --no-input && \
-	$(BIN)/python manage.py generate_bulk_data --if-empty --scale $(BENCH_SCALE) && \
+	$(BIN)/python manage.py generate_bulk_data --if-empty --scale $(BENCH_SCALE) $(BENCH_DATA_ARGS) && \
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, SQLite database, collected static files and the demo certificate
