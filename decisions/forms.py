@@ -190,11 +190,11 @@ class AttachmentForm(forms.Form):
 class ActionForm(forms.Form):
     """The form of one workflow step: a password for signed steps, and a comment."""
 
-    def __init__(self, transition, *args, **kwargs):
+    def __init__(self, transition, *args, settings: OrganisationSettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         if transition.signed:
-            add_signing_fields(self)
+            add_signing_fields(self, settings=settings)
         self.fields["comment"] = forms.CharField(
             label="Reason" if transition.comment_required else "Comment (optional)",
             widget=forms.Textarea(attrs={"rows": 3}),
@@ -212,10 +212,16 @@ def password_field(label: str = "Your password, to sign") -> forms.CharField:
     )
 
 
-def add_signing_fields(form: forms.Form, *, password_label: str = "Your password, to sign"):  # noqa: S107  # nosec B107
+def add_signing_fields(
+    form: forms.Form,
+    *,
+    password_label: str = "Your password, to sign",  # noqa: S107  # nosec B107
+    settings: OrganisationSettings | None = None,
+):
     """What a signature asks for: the password (unless the organisation settings sign
-    with a second factor alone) and a second factor."""
-    if OrganisationSettings.load().signature_needs_password:
+    with a second factor alone) and a second factor. ``settings``: the organisation
+    settings, if the page has read them already."""
+    if (settings or OrganisationSettings.load()).signature_needs_password:
         form.fields["password"] = password_field(password_label)
     form.fields["code"] = code_field(
         "Code from your authenticator app",
@@ -325,9 +331,13 @@ class PaperSignatureForm(BoundedInputMixin, forms.Form):
         label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, transition, *args, **kwargs):
+    def __init__(self, transition, *args, settings: OrganisationSettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        add_signing_fields(self, password_label="Your password, to record it")  # noqa: S106  # nosec B106
+        add_signing_fields(
+            self,
+            password_label="Your password, to record it",  # noqa: S106  # nosec B106
+            settings=settings,
+        )
         self.fields["signer"].queryset = (
             User.objects.filter(
                 is_active=True, groups__name__in=[role.value for role in transition.roles]

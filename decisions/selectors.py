@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Prefetch, Subquery, Sum, prefetch_related
 from django.db.models.fields.json import KeyTextTransform
 
 from funding.models import Allocation
+from pcc_grants.models import OrganisationSettings
 
 from .content import content_hash
 from .models import (
@@ -19,23 +20,39 @@ from .models import (
 from .record_view import record_view
 
 
+def _with_content(queryset):
+    """What a record's content SHA-256 and the workflow's conditions read: its lead
+    officer, funding lines, attachments, allocations (with their recipients and
+    streams), signatures and comments."""
+    return queryset.select_related("lead_officer").prefetch_related(
+        "funding_lines",
+        "attachments",
+        Prefetch(
+            "allocations",
+            queryset=Allocation.objects.select_related(
+                "recipient", "funding_stream__financial_year"
+            ).order_by("pk"),
+        ),
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("recorded_by")),
+        "comments",
+    )
+
+
+def decision_for_step(pk: int) -> Decision:
+    """A record as a step of the workflow reads it (the page of the step and the
+    checks of the table), in a fixed number of queries."""
+    return _with_content(Decision.objects.all()).get(pk=pk)
+
+
 def decision_for_record(pk: int) -> Decision:
     """A record with everything its page and PDF show, in a fixed number of queries."""
     return (
-        Decision.objects.select_related(
-            "lead_officer", "created_by", "published_snapshot", "published_document"
+        _with_content(
+            Decision.objects.select_related(
+                "created_by", "published_snapshot", "published_document"
+            )
         )
         .prefetch_related(
-            "funding_lines",
-            "attachments",
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related(
-                    "recipient", "funding_stream__financial_year"
-                ).order_by("pk"),
-            ),
-            Prefetch("signoffs", queryset=SignOff.objects.select_related("recorded_by")),
-            "comments",
             "events",
             Prefetch(
                 "publication_decisions",
@@ -46,9 +63,12 @@ def decision_for_record(pk: int) -> Decision:
     )
 
 
-def record_context(decision: Decision) -> dict:
+def record_context(
+    decision: Decision, *, organisation: OrganisationSettings | None = None
+) -> dict:
     """What the record's page and PDF show (``record``: all of it, as staff see it),
-    with the totals, signatures, comments and hash."""
+    with the totals, signatures, comments and hash. ``organisation``: the settings, if
+    the page has read them already."""
     lines_total = funding_total(decision)
     linked_total = allocations_total(decision)
     valid = [s for s in decision.signoffs.all() if not s.void]
@@ -63,7 +83,7 @@ def record_context(decision: Decision) -> dict:
         "content_hash": content_hash(decision),
         "signatures": signatures,
         "comments": [c for c in decision.comments.all() if not c.void],
-        "record": record_view(decision),
+        "record": record_view(decision, organisation=organisation),
     }
 
 

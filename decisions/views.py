@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pcc_grants import two_factor
 from pcc_grants.forms import add_service_errors
+from pcc_grants.models import OrganisationSettings
 from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
@@ -29,6 +30,7 @@ from .record_view import record_sections
 from .selectors import (
     changed_since_published,
     decision_for_record,
+    decision_for_step,
     decisions_total_amounts,
     record_context,
 )
@@ -68,7 +70,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         decision = decision_for_record(pk)
     except Decision.DoesNotExist as error:
         raise Http404("No such decision record.") from error
-    context = record_context(decision)
+    organisation = OrganisationSettings.load()
+    context = record_context(decision, organisation=organisation)
     user = request.user
     offer = record_offer(decision, user)
     context.update(
@@ -82,7 +85,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting_for": offer.waiting_for,
             "events": list(decision.events.all()),
             "publication_choices": list(decision.publication_decisions.all()),
-            "published_differences": published_differences(decision),
+            "published_differences": published_differences(decision, organisation=organisation),
         }
     )
     return render(request, "decisions/decision_detail.html", context)
@@ -143,8 +146,11 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise Http404("No such step.")
+    # The publication decision shows the whole record; the other steps read what their
+    # checks read.
+    read = decision_for_record if transition is workflow.DECIDE_PUBLICATION else decision_for_step
     try:
-        decision = decision_for_record(pk)
+        decision = read(pk)
     except Decision.DoesNotExist as error:
         raise Http404("No such decision record.") from error
     verdict = workflow.check(transition, decision, request.user)
@@ -152,7 +158,8 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied(verdict.reason)
     if transition is workflow.DECIDE_PUBLICATION:
         return _publication_decide(request, decision)  # a journey of its own
-    form = ActionForm(transition, request.POST or None)
+    settings = OrganisationSettings.load()
+    form = ActionForm(transition, request.POST or None, settings=settings)
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_transition(
@@ -176,7 +183,9 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "decision": decision,
             "transition": transition,
             "form": form,
-            "statement": signature_statement(transition.step) if transition.signed else "",
+            "statement": signature_statement(transition.step, settings)
+            if transition.signed
+            else "",
             **_passkey_context(request, transition),
         },
     )
@@ -297,18 +306,24 @@ def publication_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Record that a step was signed on paper, with the scanned copy."""
-    if not has_role(request.user, *workflow.paper_recorders()):
+    settings = OrganisationSettings.load()
+    if not has_role(request.user, *workflow.paper_recorders(settings)):
         raise PermissionDenied(
             "Only the Chief Executive or Monitoring Officer can record a signature made on paper."
         )
     transition = workflow.TRANSITIONS.get(action)
     if transition is None or workflow.PAPER not in transition.modes:
         raise Http404("No such step.")
-    decision = get_object_or_404(Decision, pk=pk)
+    try:
+        decision = decision_for_step(pk)
+    except Decision.DoesNotExist as error:
+        raise Http404("No such decision record.") from error
     verdict = workflow.check(transition, decision, request.user, mode=workflow.PAPER)
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    form = PaperSignatureForm(transition, request.POST or None, request.FILES or None)
+    form = PaperSignatureForm(
+        transition, request.POST or None, request.FILES or None, settings=settings
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

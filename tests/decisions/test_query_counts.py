@@ -96,3 +96,61 @@ def test_the_commissioners_dashboard_reads_as_many_queries_for_20_records_as_for
         assert f"Awaiting {size - 1}" in page
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def awaiting_decision_with(size: int, advance, officer) -> Decision:
+    """A record awaiting the decision that approves ``size`` crime and disorder
+    reduction grants, each with what the Order publishes of it, and funds them."""
+    from decisions import services
+
+    stream = FundingStreamFactory(budget=Decimal(10**9), crime_and_disorder_reduction=True)
+    allocations = [
+        AllocationFactory(
+            funding_stream=stream,
+            conditions="Quarterly returns.",
+            purpose="Support for victims.",
+            crime_reduction_reasons="Fewer repeat victims.",
+        )
+        for _ in range(size)
+    ]
+    draft = services.decision_create(
+        by=officer,
+        lead_officer=officer,
+        title=f"Awaiting, {size} grants",
+        executive_summary="Summary",
+        decision="Agreed",
+        financial_implications=True,
+        financial_details="Within budget.",
+        legal_implications=True,
+        legal_details="Lawful.",
+        lines=[(f"Line {n}", Decimal("1000")) for n in range(size)],
+        allocations=allocations,
+    )
+    return advance(draft, "awaiting_decision")
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [
+        ("commissioner", "/staff/decisions/{pk}/"),
+        ("commissioner", "/staff/decisions/{pk}/act/approve/"),
+        ("chief_executive", "/staff/decisions/{pk}/paper/approve/"),
+    ],
+)
+def test_a_step_reads_as_many_queries_for_20_grants_as_for_1(
+    client, people, advance, officer, who, page
+):
+    """The step's page and its checks (the content's hash, the comments, the grants'
+    published information) read the record once."""
+    client.force_login(people[who])
+    counts = []
+    for size in (1, 20):
+        decision = awaiting_decision_with(size, advance, officer)
+        url = page.format(pk=decision.pk)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.content.decode()[:500]
+        counts.append(len(captured))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 1 grant, {counts[1]} for 20"
+    assert counts[1] <= 15
