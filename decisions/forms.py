@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from funding.models import Allocation, FundingStream
+from pcc_grants.field_html import PLAIN_WIDGETS
 from pcc_grants.filters import SearchField
 from pcc_grants.forms import (
     BoundedFormSet,
@@ -73,6 +74,7 @@ class AllocationsField(forms.ModelMultipleChoiceField):
 
 
 class DecisionForm(BoundedInputMixin, forms.ModelForm):
+    default_renderer = PLAIN_WIDGETS  # thirty fields and more
     # Chosen on the page from the proposed allocations (``AllocationSearchForm``); the
     # service refuses one held by another record, withdrawn, or approved without a
     # record, naming it.
@@ -126,6 +128,7 @@ class AllocationSearchForm(forms.Form):
     so that it works without JavaScript and keeps what was typed."""
 
     prefix = "find"
+    default_renderer = PLAIN_WIDGETS
 
     stream = forms.ModelChoiceField(
         label="Funding stream",
@@ -175,7 +178,11 @@ class BaseFundingLineFormSet(BoundedFormSet):
 
 
 FundingLineFormSet = bounded_formset_factory(
-    FundingLineForm, formset=BaseFundingLineFormSet, extra=1, can_delete=True
+    FundingLineForm,
+    formset=BaseFundingLineFormSet,
+    extra=1,
+    can_delete=True,
+    renderer=PLAIN_WIDGETS,
 )
 
 
@@ -189,6 +196,8 @@ class AttachmentForm(forms.Form):
 
 class ActionForm(forms.Form):
     """The form of one workflow step: a password for signed steps, and a comment."""
+
+    default_renderer = PLAIN_WIDGETS
 
     def __init__(self, transition, *args, settings: OrganisationSettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,6 +323,8 @@ TITLE_NEEDED = "Give the title of the person who signed."
 class PaperSignatureForm(BoundedInputMixin, forms.Form):
     """A signature made on paper, recorded on behalf of the signer. The signer is
     chosen from the users who hold the step's role; one with no account is named."""
+
+    default_renderer = PLAIN_WIDGETS
 
     signer = forms.ModelChoiceField(
         label="Who signed",

@@ -6,11 +6,14 @@ HTML, the CSS classes a form asks for, a helper's choices); what it does not dra
 itself, crispy-forms draws."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
+from django.utils.safestring import mark_safe
 
 from decisions import workflow
 from decisions.forms import (
@@ -22,7 +25,7 @@ from decisions.forms import (
     FundingLineFormSet,
     PaperSignatureForm,
 )
-from pcc_grants.field_html import field_html
+from pcc_grants.field_html import PLAIN_WIDGETS, field_html
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +152,60 @@ def test_what_a_user_typed_is_escaped():
     html = str(field_html(refused(DecisionForm({"title": '"><script>x</script>'}))["title"]))
     assert "<script>" not in html
     assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+class Widgets(forms.Form):
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"data-x": "<&\"'>"}))
+    number = forms.IntegerField(widget=forms.NumberInput(attrs={"step": 1, "min": 0}))
+    amount = forms.DecimalField()
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    moment = forms.DateTimeField(required=False)
+    time = forms.TimeField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    tick = forms.BooleanField(required=False)
+    flags = forms.CharField(widget=forms.TextInput(attrs={"readonly": True, "hidden": False}))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+WIDGET_DATA = [
+    {},
+    {
+        "text": '"><script>alert(1)</script>',
+        "number": "12",
+        "amount": "9400.50",
+        "email": "a&b@example.org",
+        "url": "https://example.org/?a=1&b=<2>",
+        "day": "2016-08-10",
+        "moment": "2016-08-10 10:00",
+        "time": "10:00",
+        "secret": "p<a>ss",
+        "hidden": "x'y",
+        "tick": "on",
+        "flags": "",
+        "notes": "Line one\n<b>two</b> & three",
+    },
+    {"number": "many", "day": "someday", "notes": ""},
+]
+
+
+@pytest.mark.parametrize("data", WIDGET_DATA, ids=["empty", "filled", "refused"])
+def test_inputs_and_text_areas_are_the_bytes_djangos_templates_write(data):
+    initial = {"day": date(2016, 4, 1), "amount": Decimal("9400"), "tick": True}
+
+    def make(renderer=None):
+        form = Widgets(data or None, initial=initial, renderer=renderer)
+        form.is_valid()
+        return form
+
+    ours, djangos = make(PLAIN_WIDGETS), make()
+    for name in ours.fields:
+        assert str(ours[name]) == str(djangos[name]), name
+
+
+def test_text_marked_safe_is_not_escaped_again_as_in_djangos_templates():
+    safe = forms.TextInput().render("title", mark_safe("&amp;"), renderer=PLAIN_WIDGETS)
+    assert safe == forms.TextInput().render("title", mark_safe("&amp;"))
+    assert 'value="&amp;"' in safe
