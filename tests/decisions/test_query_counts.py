@@ -154,3 +154,23 @@ def test_a_step_reads_as_many_queries_for_20_grants_as_for_1(
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 1 grant, {counts[1]} for 20"
     assert counts[1] <= 15
+
+
+@pytest.mark.parametrize("who", ["commissioner", "cfo"])
+def test_a_dashboard_reads_as_many_queries_for_4_signed_records_as_for_1(
+    client, people, advance, officer, who
+):
+    """Records awaiting the decision, each commented on and given officer approval:
+    the tasks read their comments and signatures together, whatever their number."""
+    client.force_login(people[who])
+    counts = []
+    for size in (1, 4):
+        while Decision.objects.count() < size:
+            awaiting_decision_with(1, advance, officer)
+        client.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/").content.decode()
+        if who == "commissioner":
+            assert page.count("awaiting decision: approve the decision") == size
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
