@@ -101,6 +101,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": list(decision.events.all()),
             "publication_choices": list(decision.publication_decisions.all()),
             "published_differences": published_differences(decision, organisation=organisation),
+            "organisation": organisation,
         }
     )
     return render(request, "decisions/decision_detail.html", context)
@@ -202,6 +203,7 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if transition.signed
             else "",
             **_passkey_context(request, transition),
+            "organisation": settings,
         },
     )
 
@@ -366,7 +368,7 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(
         request,
         "decisions/decision_paper.html",
-        {"decision": decision, "transition": transition, "form": form},
+        {"decision": decision, "transition": transition, "form": form, "organisation": settings},
     )
 
 
