@@ -15,7 +15,6 @@ from .models import (
     DecisionStatus,
     FundingLine,
     PublicationDecision,
-    PublishedSnapshot,
     SignOff,
 )
 from .record_view import record_view
@@ -96,9 +95,11 @@ def allocations_total(decision: Decision) -> Decimal:
     return sum((a.amount for a in decision.allocations.all()), Decimal("0"))
 
 
-def decisions_total_amounts(queryset):
-    """The funding total of each record in a list, in one query: a subquery per row
-    shown, so that counting and ordering the list need no grouping of every record."""
+def decisions_for_list(queryset):
+    """The records of a list, each with its funding total and, once published, the
+    content SHA-256 its snapshot holds (``changed_since_published``), in the list's
+    query: a subquery per row shown, so that counting and ordering the list need no
+    grouping of every record."""
     totals = (
         FundingLine.objects.filter(decision=OuterRef("pk"))
         .order_by()
@@ -106,23 +107,22 @@ def decisions_total_amounts(queryset):
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return queryset.annotate(total=Subquery(totals))
+    return queryset.annotate(
+        total=Subquery(totals),
+        published_hash=KeyTextTransform("content_hash", "published_snapshot__content"),
+    )
 
 
 def changed_since_published(decisions: list[Decision]) -> set[int]:
-    """Of these records (a page of a list), the published ones whose content no longer
-    matches the content SHA-256 their snapshot holds: changed behind the app's back.
-    A fixed number of queries, however many records: their lines, allocations and
-    attachments are read together, each with only what the content holds."""
+    """Of these records (a page of a list, read by ``decisions_for_list``), the
+    published ones whose content no longer matches the content SHA-256 their snapshot
+    holds: changed behind the app's back. A fixed number of queries, however many
+    records: their lines, allocations and attachments are read together, each with
+    only what the content holds."""
     published = [d for d in decisions if d.status == DecisionStatus.PUBLISHED]
     if not published:
         return set()
     ids = [d.pk for d in published]
-    hashes = dict(
-        PublishedSnapshot.objects.filter(decision__in=ids)
-        .annotate(published_hash=KeyTextTransform("content_hash", "content"))
-        .values_list("decision_id", "published_hash")
-    )
     lines = _by_decision(
         FundingLine.objects.filter(decision__in=ids).only("decision_id", "item", "amount")
     )
@@ -139,7 +139,7 @@ def changed_since_published(decisions: list[Decision]) -> set[int]:
     return {
         d.pk
         for d in published
-        if hashes.get(d.pk)
+        if d.published_hash
         != content_hash(
             d,
             ContentParts(

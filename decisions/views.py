@@ -31,7 +31,7 @@ from .selectors import (
     changed_since_published,
     decision_for_record,
     decision_for_step,
-    decisions_total_amounts,
+    decisions_for_list,
     record_context,
 )
 from .signing import PaperSignature, signature_statement
@@ -44,7 +44,7 @@ PAGE_SIZE = 50
 def decision_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_decisions(request.user))
     filterset = DecisionFilter(
-        request.GET or None, queryset=decisions_total_amounts(Decision.objects.for_list())
+        request.GET or None, queryset=decisions_for_list(Decision.objects.for_list())
     )
     query = request.GET.copy()
     query.pop("page", None)
