@@ -1,14 +1,18 @@
-"""A form field as crispy-forms' Bootstrap 5 template draws it (``{{ field|as_crispy_field
-}}``: its label, widget, help text and errors), written in Python for the plain
-fields: text, numbers, dates, text areas, selects and tick boxes, in a form laid out
-without a grid. A long form then costs a millisecond or two rather than a template
-and four includes per field. Anything else (radio buttons, files, hidden or
-multi-part widgets, a helper with a layout of its own) is drawn by crispy-forms
-itself.
+"""Form fields drawn in Python rather than by a template for each of their parts.
 
-The markup is crispy-forms' own, attribute for attribute and word for word; only the
-runs of white space between its tags are written as one space, which a browser
-shows the same (``tests/pcc_grants/test_field_html.py`` holds the two equal so).
+``field_html`` draws a field as crispy-forms' Bootstrap 5 template does (``{{
+field|as_crispy_field }}``: its label, widget, help text and errors) for the plain
+fields: text, numbers, dates, text areas, selects and tick boxes, in a form laid out
+without a grid. Anything else (radio buttons, files, hidden or multi-part widgets, a
+helper with a layout of its own) is drawn by crispy-forms itself. The markup is
+crispy-forms' own, attribute for attribute and word for word; only the runs of
+white space between its tags are written as one space, which a browser shows the
+same.
+
+``PLAIN_WIDGETS`` is Django's form renderer with the templates of its inputs and
+text areas written in Python, byte for byte. A long form (the decision record's has
+forty fields) then costs a few milliseconds rather than five templates a field.
+``tests/pcc_grants/test_field_html.py`` holds both to what they stand for.
 """
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -181,10 +185,9 @@ TEXTAREA_TEMPLATE = f"{WIDGETS}/textarea.html"
 
 class PlainWidgetsRenderer(DjangoTemplates):
     """Django's form renderer, with the templates of its inputs and text areas written
-    in Python (the same bytes: ``tests/pcc_grants/test_field_html.py``): a form of
-    thirty fields then draws them without sixty templates. Every other template is
-    Django's. Give a form the one instance, ``PLAIN_WIDGETS``: each instance makes its
-    own template engine."""
+    in Python; every other template is Django's. Give a form the one instance,
+    ``PLAIN_WIDGETS`` (``default_renderer``): each instance makes its own template
+    engine."""
 
     def render(self, template_name, context, request=None):
         if template_name in INPUT_TEMPLATES:
