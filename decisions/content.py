@@ -3,13 +3,30 @@ submitted and signed. A signature vouches for exactly this content."""
 
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from .models import CONTENT_FIELDS, Decision
 
 
-def decision_content(decision: Decision) -> dict:
+class ContentParts(NamedTuple):
+    """A record's funding lines (in their order), allocations and attachments."""
+
+    lines: Iterable
+    allocations: Iterable
+    attachments: Iterable
+
+
+def decision_content(decision: Decision, parts: ContentParts | None = None) -> dict:
     """Everything a signature vouches for, as plain data: the fields, the lead
-    officer, the funding lines, the linked allocations and the attachments' hashes."""
+    officer, the funding lines, the linked allocations and the attachments' hashes.
+    ``parts``: the lines, allocations and attachments read already (a list reads them
+    for all its records at once), else the record's own."""
+    lines, allocations, attachments = parts or (
+        decision.funding_lines.all(),
+        decision.allocations.all(),
+        decision.attachments.all(),
+    )
     content = {}
     for name in CONTENT_FIELDS:
         value = getattr(decision, name)
@@ -18,8 +35,7 @@ def decision_content(decision: Decision) -> dict:
     officer = decision.lead_officer
     content["lead_officer"] = {"name": str(officer), "job_title": officer.job_title}
     content["funding_lines"] = [
-        {"item": line.item, "amount": f"{line.amount:.2f}"}
-        for line in decision.funding_lines.all()
+        {"item": line.item, "amount": f"{line.amount:.2f}"} for line in lines
     ]
     content["allocations"] = sorted(
         (
@@ -30,21 +46,24 @@ def decision_content(decision: Decision) -> dict:
                 "recipient": allocation.recipient_name,
                 "funding_stream_id": allocation.funding_stream_id,
             }
-            for allocation in decision.allocations.all()
+            for allocation in allocations
         ),
         key=lambda item: item["reference"],
     )
     content["attachments"] = sorted(
-        ({"name": a.original_name, "sha256": a.sha256} for a in decision.attachments.all()),
+        ({"name": a.original_name, "sha256": a.sha256} for a in attachments),
         key=lambda item: (item["sha256"], item["name"]),
     )
     return content
 
 
-def content_hash(decision: Decision) -> str:
+def content_hash(decision: Decision, parts: ContentParts | None = None) -> str:
     """The SHA-256 of the canonical content (sorted keys, no spaces, UTF-8)."""
     canonical = json.dumps(
-        decision_content(decision), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        decision_content(decision, parts),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from funding.models import Allocation, FundingStream
+from pcc_grants.field_html import PLAIN_WIDGETS
 from pcc_grants.filters import SearchField
 from pcc_grants.forms import (
     BoundedFormSet,
@@ -73,6 +74,7 @@ class AllocationsField(forms.ModelMultipleChoiceField):
 
 
 class DecisionForm(BoundedInputMixin, forms.ModelForm):
+    default_renderer = PLAIN_WIDGETS  # thirty fields and more
     # Chosen on the page from the proposed allocations (``AllocationSearchForm``); the
     # service refuses one held by another record, withdrawn, or approved without a
     # record, naming it.
@@ -126,6 +128,7 @@ class AllocationSearchForm(forms.Form):
     so that it works without JavaScript and keeps what was typed."""
 
     prefix = "find"
+    default_renderer = PLAIN_WIDGETS
 
     stream = forms.ModelChoiceField(
         label="Funding stream",
@@ -175,7 +178,11 @@ class BaseFundingLineFormSet(BoundedFormSet):
 
 
 FundingLineFormSet = bounded_formset_factory(
-    FundingLineForm, formset=BaseFundingLineFormSet, extra=1, can_delete=True
+    FundingLineForm,
+    formset=BaseFundingLineFormSet,
+    extra=1,
+    can_delete=True,
+    renderer=PLAIN_WIDGETS,
 )
 
 
@@ -190,11 +197,13 @@ class AttachmentForm(forms.Form):
 class ActionForm(forms.Form):
     """The form of one workflow step: a password for signed steps, and a comment."""
 
-    def __init__(self, transition, *args, **kwargs):
+    default_renderer = PLAIN_WIDGETS
+
+    def __init__(self, transition, *args, settings: OrganisationSettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         if transition.signed:
-            add_signing_fields(self)
+            add_signing_fields(self, settings=settings)
         self.fields["comment"] = forms.CharField(
             label="Reason" if transition.comment_required else "Comment (optional)",
             widget=forms.Textarea(attrs={"rows": 3}),
@@ -212,10 +221,16 @@ def password_field(label: str = "Your password, to sign") -> forms.CharField:
     )
 
 
-def add_signing_fields(form: forms.Form, *, password_label: str = "Your password, to sign"):  # noqa: S107  # nosec B107
+def add_signing_fields(
+    form: forms.Form,
+    *,
+    password_label: str = "Your password, to sign",  # noqa: S107  # nosec B107
+    settings: OrganisationSettings | None = None,
+):
     """What a signature asks for: the password (unless the organisation settings sign
-    with a second factor alone) and a second factor."""
-    if OrganisationSettings.load().signature_needs_password:
+    with a second factor alone) and a second factor. ``settings``: the organisation
+    settings, if the page has read them already."""
+    if (settings or OrganisationSettings.load()).signature_needs_password:
         form.fields["password"] = password_field(password_label)
     form.fields["code"] = code_field(
         "Code from your authenticator app",
@@ -309,6 +324,8 @@ class PaperSignatureForm(BoundedInputMixin, forms.Form):
     """A signature made on paper, recorded on behalf of the signer. The signer is
     chosen from the users who hold the step's role; one with no account is named."""
 
+    default_renderer = PLAIN_WIDGETS
+
     signer = forms.ModelChoiceField(
         label="Who signed",
         queryset=User.objects.none(),
@@ -325,9 +342,13 @@ class PaperSignatureForm(BoundedInputMixin, forms.Form):
         label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, transition, *args, **kwargs):
+    def __init__(self, transition, *args, settings: OrganisationSettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        add_signing_fields(self, password_label="Your password, to record it")  # noqa: S106  # nosec B106
+        add_signing_fields(
+            self,
+            password_label="Your password, to record it",  # noqa: S106  # nosec B106
+            settings=settings,
+        )
         self.fields["signer"].queryset = (
             User.objects.filter(
                 is_active=True, groups__name__in=[role.value for role in transition.roles]

@@ -2,40 +2,57 @@
 
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery, Sum, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.db.models.fields.json import KeyTextTransform
 
 from funding.models import Allocation
+from pcc_grants.models import OrganisationSettings
 
-from .content import content_hash
+from .content import ContentParts, content_hash
 from .models import (
     Decision,
+    DecisionAttachment,
     DecisionStatus,
     FundingLine,
     PublicationDecision,
-    PublishedSnapshot,
     SignOff,
 )
 from .record_view import record_view
 
 
+def _with_content(queryset):
+    """What a record's content SHA-256 and the workflow's conditions read: its lead
+    officer, funding lines, attachments, allocations (with their recipients and
+    streams), signatures and comments."""
+    return queryset.select_related("lead_officer").prefetch_related(
+        "funding_lines",
+        "attachments",
+        Prefetch(
+            "allocations",
+            queryset=Allocation.objects.select_related(
+                "recipient", "funding_stream__financial_year"
+            ).order_by("pk"),
+        ),
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("recorded_by")),
+        "comments",
+    )
+
+
+def decision_for_step(pk: int) -> Decision:
+    """A record as a step of the workflow reads it (the page of the step and the
+    checks of the table), in a fixed number of queries."""
+    return _with_content(Decision.objects.all()).get(pk=pk)
+
+
 def decision_for_record(pk: int) -> Decision:
     """A record with everything its page and PDF show, in a fixed number of queries."""
     return (
-        Decision.objects.select_related(
-            "lead_officer", "created_by", "published_snapshot", "published_document"
+        _with_content(
+            Decision.objects.select_related(
+                "created_by", "published_snapshot", "published_document"
+            )
         )
         .prefetch_related(
-            "funding_lines",
-            "attachments",
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related(
-                    "recipient", "funding_stream__financial_year"
-                ).order_by("pk"),
-            ),
-            Prefetch("signoffs", queryset=SignOff.objects.select_related("recorded_by")),
-            "comments",
             "events",
             Prefetch(
                 "publication_decisions",
@@ -46,9 +63,12 @@ def decision_for_record(pk: int) -> Decision:
     )
 
 
-def record_context(decision: Decision) -> dict:
+def record_context(
+    decision: Decision, *, organisation: OrganisationSettings | None = None
+) -> dict:
     """What the record's page and PDF show (``record``: all of it, as staff see it),
-    with the totals, signatures, comments and hash."""
+    with the totals, signatures, comments and hash. ``organisation``: the settings, if
+    the page has read them already."""
     lines_total = funding_total(decision)
     linked_total = allocations_total(decision)
     valid = [s for s in decision.signoffs.all() if not s.void]
@@ -63,7 +83,7 @@ def record_context(decision: Decision) -> dict:
         "content_hash": content_hash(decision),
         "signatures": signatures,
         "comments": [c for c in decision.comments.all() if not c.void],
-        "record": record_view(decision),
+        "record": record_view(decision, organisation=organisation),
     }
 
 
@@ -75,9 +95,11 @@ def allocations_total(decision: Decision) -> Decimal:
     return sum((a.amount for a in decision.allocations.all()), Decimal("0"))
 
 
-def decisions_total_amounts(queryset):
-    """The funding total of each record in a list, in one query: a subquery per row
-    shown, so that counting and ordering the list need no grouping of every record."""
+def decisions_for_list(queryset):
+    """The records of a list, each with its funding total and, once published, the
+    content SHA-256 its snapshot holds (``changed_since_published``), in the list's
+    query: a subquery per row shown, so that counting and ordering the list need no
+    grouping of every record."""
     totals = (
         FundingLine.objects.filter(decision=OuterRef("pk"))
         .order_by()
@@ -85,25 +107,51 @@ def decisions_total_amounts(queryset):
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return queryset.annotate(total=Subquery(totals))
+    return queryset.annotate(
+        total=Subquery(totals),
+        published_hash=KeyTextTransform("content_hash", "published_snapshot__content"),
+    )
 
 
 def changed_since_published(decisions: list[Decision]) -> set[int]:
-    """Of these records (a page of a list), the published ones whose content no longer
-    matches the content SHA-256 their snapshot holds: changed behind the app's back.
-    A fixed number of queries, however many records."""
+    """Of these records (a page of a list, read by ``decisions_for_list``), the
+    published ones whose content no longer matches the content SHA-256 their snapshot
+    holds: changed behind the app's back. A fixed number of queries, however many
+    records: their lines, allocations and attachments are read together, each with
+    only what the content holds."""
     published = [d for d in decisions if d.status == DecisionStatus.PUBLISHED]
     if not published:
         return set()
-    hashes = dict(
-        PublishedSnapshot.objects.filter(decision__in=published)
-        .annotate(published_hash=KeyTextTransform("content_hash", "content"))
-        .values_list("decision_id", "published_hash")
+    ids = [d.pk for d in published]
+    lines = _by_decision(
+        FundingLine.objects.filter(decision__in=ids).only("decision_id", "item", "amount")
     )
-    prefetch_related_objects(
-        published,
-        "funding_lines",
-        "attachments",
-        Prefetch("allocations", queryset=Allocation.objects.select_related("recipient")),
+    allocations = _by_decision(
+        Allocation.objects.filter(decision__in=ids)
+        .select_related("recipient")
+        .only("decision_id", "title", "amount", "funding_stream_id", "recipient__name")
     )
-    return {d.pk for d in published if hashes.get(d.pk) != content_hash(d)}
+    attachments = _by_decision(
+        DecisionAttachment.objects.filter(decision__in=ids).only(
+            "decision_id", "original_name", "sha256"
+        )
+    )
+    return {
+        d.pk
+        for d in published
+        if d.published_hash
+        != content_hash(
+            d,
+            ContentParts(
+                lines.get(d.pk, []), allocations.get(d.pk, []), attachments.get(d.pk, [])
+            ),
+        )
+    }
+
+
+def _by_decision(queryset) -> dict[int, list]:
+    """The rows of ``queryset``, in its order, by the record they belong to."""
+    rows: dict[int, list] = {}
+    for row in queryset:
+        rows.setdefault(row.decision_id, []).append(row)
+    return rows

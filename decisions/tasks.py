@@ -3,23 +3,22 @@ table, for the record page, the dashboard and the notifications alike."""
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from pcc_grants.roles import PAPER_RECORDER_CHOICES, Role, user_roles
 from pcc_grants.transitions import Attempt, Check
 
 from . import workflow
-from .models import CommentKind, Decision, DecisionStatus
+from .models import CommentKind, Decision, DecisionComment, DecisionStatus, SignOff
 
 # The author moves a draft on and any approver can send a record back: neither is a
 # task that the record waits for.
 NOT_TASKS = (workflow.SUBMIT, workflow.RETURN)
+TASKS = tuple(t for t in workflow.TRANSITIONS.values() if t not in NOT_TASKS)
 
 
 def _waiting_transitions(decision: Decision):
-    return [
-        transition
-        for transition in workflow.TRANSITIONS.values()
-        if transition not in NOT_TASKS and decision.status in transition.sources
-    ]
+    return [transition for transition in TASKS if decision.status in transition.sources]
 
 
 def _missing_comments(decision: Decision, *, prefetched: bool) -> list[str]:
@@ -94,14 +93,27 @@ def actions_for(decision: Decision, user) -> list[str]:
 def _statuses_for(user) -> set[str]:
     roles = user_roles(user)
     statuses = {
-        status
-        for transition in workflow.TRANSITIONS.values()
-        if transition not in NOT_TASKS and roles & transition.roles
-        for status in transition.sources
+        status for transition in TASKS if roles & transition.roles for status in transition.sources
     }
     if roles & set(workflow.COMMENT_ROLES.values()):
         statuses.update(workflow.COMMENT_STATES)
     return statuses
+
+
+# What a task reads of a record, its comments and its signatures: the list and the
+# conditions of the steps it waits for, but for those left to the record's page.
+TASK_FIELDS = (
+    "reference",
+    "slug",
+    "title",
+    "status",
+    "created_by",
+    "updated_at",
+    "financial_implications",
+    "legal_implications",
+)
+COMMENT_FIELDS = ("decision", "kind", "void")
+SIGNATURE_FIELDS = ("decision", "step", "signer", "void")
 
 
 def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
@@ -111,7 +123,11 @@ def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
         return []
     candidates = (
         Decision.objects.filter(status__in=statuses)
-        .prefetch_related("comments", "signoffs")
+        .only(*TASK_FIELDS)
+        .prefetch_related(
+            Prefetch("comments", queryset=DecisionComment.objects.only(*COMMENT_FIELDS)),
+            Prefetch("signoffs", queryset=SignOff.objects.only(*SIGNATURE_FIELDS)),
+        )
         .order_by("updated_at", "pk")[: limit * 3]
     )
     tasks = []
@@ -119,7 +135,9 @@ def tasks_for(user, *, limit: int = 20) -> list[tuple[Decision, list[str]]]:
         actions = actions_for(decision, user)
         if actions:
             tasks.append((decision, actions))
-    return tasks[:limit]
+            if len(tasks) == limit:
+                break
+    return tasks
 
 
 def waiting_for(decision: Decision) -> list[str]:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pcc_grants import two_factor
 from pcc_grants.forms import add_service_errors
+from pcc_grants.models import OrganisationSettings
 from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
@@ -29,7 +30,8 @@ from .record_view import record_sections
 from .selectors import (
     changed_since_published,
     decision_for_record,
-    decisions_total_amounts,
+    decision_for_step,
+    decisions_for_list,
     record_context,
 )
 from .signing import PaperSignature, signature_statement
@@ -42,23 +44,38 @@ PAGE_SIZE = 50
 def decision_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_decisions(request.user))
     filterset = DecisionFilter(
-        request.GET or None, queryset=decisions_total_amounts(Decision.objects.for_list())
+        request.GET or None, queryset=decisions_for_list(Decision.objects.for_list())
     )
     query = request.GET.copy()
     query.pop("page", None)
     page = page_of(filterset.qs, request.GET.get("page"), PAGE_SIZE)
     page.object_list = list(page.object_list)
+    changed = changed_since_published(page.object_list)
     return render(
         request,
         "decisions/decision_list.html",
         {
             "filter": filterset,
             "page": page,
-            "changed": changed_since_published(page.object_list),
+            "rows": [_list_row(decision, changed) for decision in page.object_list],
             "query": query.urlencode(),
             "can_draft": permissions.can_draft(request.user),
         },
     )
+
+
+def _list_row(decision: Decision, changed: set[int]) -> dict:
+    """What the list shows of a record, read once here rather than by the template."""
+    return {
+        "reference": decision.reference,
+        "url": decision.get_absolute_url(),
+        "title": decision.title,
+        "category": decision.get_category_display(),
+        "lead_officer": str(decision.lead_officer),
+        "status": decision.get_status_display(),
+        "changed": decision.pk in changed,
+        "total": decision.total,
+    }
 
 
 @require_safe
@@ -68,7 +85,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         decision = decision_for_record(pk)
     except Decision.DoesNotExist as error:
         raise Http404("No such decision record.") from error
-    context = record_context(decision)
+    organisation = OrganisationSettings.load()
+    context = record_context(decision, organisation=organisation)
     user = request.user
     offer = record_offer(decision, user)
     context.update(
@@ -82,7 +100,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting_for": offer.waiting_for,
             "events": list(decision.events.all()),
             "publication_choices": list(decision.publication_decisions.all()),
-            "published_differences": published_differences(decision),
+            "published_differences": published_differences(decision, organisation=organisation),
+            "organisation": organisation,
         }
     )
     return render(request, "decisions/decision_detail.html", context)
@@ -143,8 +162,11 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise Http404("No such step.")
+    # The publication decision shows the whole record; the other steps read what their
+    # checks read.
+    read = decision_for_record if transition is workflow.DECIDE_PUBLICATION else decision_for_step
     try:
-        decision = decision_for_record(pk)
+        decision = read(pk)
     except Decision.DoesNotExist as error:
         raise Http404("No such decision record.") from error
     verdict = workflow.check(transition, decision, request.user)
@@ -152,7 +174,8 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied(verdict.reason)
     if transition is workflow.DECIDE_PUBLICATION:
         return _publication_decide(request, decision)  # a journey of its own
-    form = ActionForm(transition, request.POST or None)
+    settings = OrganisationSettings.load()
+    form = ActionForm(transition, request.POST or None, settings=settings)
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_transition(
@@ -176,8 +199,11 @@ def decision_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "decision": decision,
             "transition": transition,
             "form": form,
-            "statement": signature_statement(transition.step) if transition.signed else "",
+            "statement": signature_statement(transition.step, settings)
+            if transition.signed
+            else "",
             **_passkey_context(request, transition),
+            "organisation": settings,
         },
     )
 
@@ -297,18 +323,24 @@ def publication_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Record that a step was signed on paper, with the scanned copy."""
-    if not has_role(request.user, *workflow.paper_recorders()):
+    settings = OrganisationSettings.load()
+    if not has_role(request.user, *workflow.paper_recorders(settings)):
         raise PermissionDenied(
             "Only the Chief Executive or Monitoring Officer can record a signature made on paper."
         )
     transition = workflow.TRANSITIONS.get(action)
     if transition is None or workflow.PAPER not in transition.modes:
         raise Http404("No such step.")
-    decision = get_object_or_404(Decision, pk=pk)
+    try:
+        decision = decision_for_step(pk)
+    except Decision.DoesNotExist as error:
+        raise Http404("No such decision record.") from error
     verdict = workflow.check(transition, decision, request.user, mode=workflow.PAPER)
     if not verdict:
         raise PermissionDenied(verdict.reason)
-    form = PaperSignatureForm(transition, request.POST or None, request.FILES or None)
+    form = PaperSignatureForm(
+        transition, request.POST or None, request.FILES or None, settings=settings
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -336,7 +368,7 @@ def decision_paper(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(
         request,
         "decisions/decision_paper.html",
-        {"decision": decision, "transition": transition, "form": form},
+        {"decision": decision, "transition": transition, "form": form, "organisation": settings},
     )
 
 

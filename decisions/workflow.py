@@ -47,10 +47,11 @@ SIGNING_PAUSED = (
 REASON_NEEDED = "Say why: the officer who prepared the record will read it."
 
 
-def paper_recorders() -> frozenset:
+def paper_recorders(settings: OrganisationSettings | None = None) -> frozenset:
     """The roles that may record a signature made on paper, for the step it stands
-    for: set in the organisation settings, read when asked."""
-    return OrganisationSettings.load().paper_recorders
+    for: set in the organisation settings, read when asked (or from ``settings``, read
+    already by the page asking)."""
+    return (settings or OrganisationSettings.load()).paper_recorders
 
 
 ON_PAPER = {
@@ -91,10 +92,7 @@ ALLOCATION_LACKS = (
 def allocations_publishable(decision: Decision, attempt: Attempt) -> str | None:
     """The crime and disorder reduction grants it would approve have what the Specified
     Information Order publishes of them: asked before anyone signs."""
-    proposed = decision.allocations.filter(
-        status=AllocationStatus.PROPOSED, funding_stream__crime_and_disorder_reduction=True
-    ).select_related("funding_stream")
-    for allocation in proposed.order_by("pk"):
+    for allocation in _proposed_crime_and_disorder_grants(decision):
         missing = allocation.specified_information_missing
         if missing:
             return ALLOCATION_LACKS.format(
@@ -103,6 +101,28 @@ def allocations_publishable(decision: Decision, attempt: Attempt) -> str | None:
                 need=SPECIFIED_INFORMATION_NEEDED[missing[0]],
             )
     return None
+
+
+def _proposed_crime_and_disorder_grants(decision: Decision) -> list[Allocation]:
+    """In order: from the allocations a page read with the record (and their streams,
+    ``selectors.decision_for_step``), else asked of the database."""
+    if "allocations" in getattr(decision, "_prefetched_objects_cache", {}):
+        return sorted(
+            (
+                allocation
+                for allocation in decision.allocations.all()
+                if allocation.status == AllocationStatus.PROPOSED
+                and allocation.funding_stream.crime_and_disorder_reduction
+            ),
+            key=lambda allocation: allocation.pk,
+        )
+    return list(
+        decision.allocations.filter(
+            status=AllocationStatus.PROPOSED, funding_stream__crime_and_disorder_reduction=True
+        )
+        .select_related("funding_stream")
+        .order_by("pk")
+    )
 
 
 def financial_comment_given(decision: Decision, attempt: Attempt) -> str | None:

@@ -1,10 +1,14 @@
+from django.utils.functional import SimpleLazyObject
+
 from .models import OrganisationSettings
 from .navigation import menu_for
 from .roles import user_roles
 
 
 def organisation(request):
-    return {"organisation": OrganisationSettings.load()}
+    # Read when a template first asks; a view that has read the settings already
+    # gives its own ``organisation``, which the template reads instead.
+    return {"organisation": SimpleLazyObject(OrganisationSettings.load)}
 
 
 def navigation(request):

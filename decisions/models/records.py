@@ -200,6 +200,8 @@ class Decision(models.Model):
             models.Index(
                 fields=["status", "decision_date", "id"], name="decision_status_date_idx"
             ),
+            # The staff list shows the newest first: the first page is read in order.
+            models.Index(fields=["-created_at", "-id"], name="decision_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -96,3 +96,81 @@ def test_the_commissioners_dashboard_reads_as_many_queries_for_20_records_as_for
         assert f"Awaiting {size - 1}" in page
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def awaiting_decision_with(size: int, advance, officer) -> Decision:
+    """A record awaiting the decision that approves ``size`` crime and disorder
+    reduction grants, each with what the Order publishes of it, and funds them."""
+    from decisions import services
+
+    stream = FundingStreamFactory(budget=Decimal(10**9), crime_and_disorder_reduction=True)
+    allocations = [
+        AllocationFactory(
+            funding_stream=stream,
+            conditions="Quarterly returns.",
+            purpose="Support for victims.",
+            crime_reduction_reasons="Fewer repeat victims.",
+        )
+        for _ in range(size)
+    ]
+    draft = services.decision_create(
+        by=officer,
+        lead_officer=officer,
+        title=f"Awaiting, {size} grants",
+        executive_summary="Summary",
+        decision="Agreed",
+        financial_implications=True,
+        financial_details="Within budget.",
+        legal_implications=True,
+        legal_details="Lawful.",
+        lines=[(f"Line {n}", Decimal("1000")) for n in range(size)],
+        allocations=allocations,
+    )
+    return advance(draft, "awaiting_decision")
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [
+        ("commissioner", "/staff/decisions/{pk}/"),
+        ("commissioner", "/staff/decisions/{pk}/act/approve/"),
+        ("chief_executive", "/staff/decisions/{pk}/paper/approve/"),
+    ],
+)
+def test_a_step_reads_as_many_queries_for_20_grants_as_for_1(
+    client, people, advance, officer, who, page
+):
+    """The step's page and its checks (the content's hash, the comments, the grants'
+    published information) read the record once."""
+    client.force_login(people[who])
+    counts = []
+    for size in (1, 20):
+        decision = awaiting_decision_with(size, advance, officer)
+        url = page.format(pk=decision.pk)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.content.decode()[:500]
+        counts.append(len(captured))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 1 grant, {counts[1]} for 20"
+    assert counts[1] <= 15
+
+
+@pytest.mark.parametrize("who", ["commissioner", "cfo"])
+def test_a_dashboard_reads_as_many_queries_for_4_signed_records_as_for_1(
+    client, people, advance, officer, who
+):
+    """Records awaiting the decision, each commented on and given officer approval:
+    the tasks read their comments and signatures together, whatever their number."""
+    client.force_login(people[who])
+    counts = []
+    for size in (1, 4):
+        while Decision.objects.count() < size:
+            awaiting_decision_with(1, advance, officer)
+        client.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/").content.decode()
+        if who == "commissioner":
+            assert page.count("awaiting decision: approve the decision") == size
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
