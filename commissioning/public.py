@@ -68,6 +68,7 @@ CONTRACTS_FILES = [
     CONTRACTS_FILE,
     "transparency-contracts-over.csv",
     "transparency-contracts-under.csv",
+    "transparency-page.html",
 ]
 
 

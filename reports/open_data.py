@@ -153,4 +153,6 @@ NAMED_IN_GRANTS = (Provider, PlanTheme, FinancialYear)
 
 def grants_files_invalidate(**kwargs) -> None:
     """Receiver of post_save and post_delete of what the grants files name."""
-    built_files_invalidate(names=[GRANTS_JSON, GRANTS_CSV, "transparency-grants.csv"])
+    built_files_invalidate(
+        names=[GRANTS_JSON, GRANTS_CSV, "transparency-grants.csv", "transparency-page.html"]
+    )

@@ -108,3 +108,34 @@ def test_a_grant_withdrawn_behind_the_apps_back_leaves_the_grants_file(client, l
     Allocation.objects.filter(pk=listed.pk).update(status=AllocationStatus.WITHDRAWN)
 
     assert "Fenland diversion" not in text(client, GRANTS)
+
+
+def test_the_pages_lists_are_kept_and_follow_every_change_at_the_next_request(
+    client, listed, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.transparency_views import PAGE_FILE
+
+    page = client.get("/transparency/").content.decode()
+    assert "Fenland diversion" in page and "Supplier of CON-1" in page
+    kept = BuiltFile.objects.get(name=PAGE_FILE)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/transparency/").content.decode() == page
+    assert BuiltFile.objects.get(name=PAGE_FILE).built_at == kept.built_at
+    # Served from what is kept: the key's aggregates and the file, no list read.
+    assert not any("funding_allocation\".\"title" in q["sql"] for q in again.captured_queries)
+
+    Allocation.objects.filter(pk=listed.pk).update(status=AllocationStatus.WITHDRAWN)
+    assert "Fenland diversion" not in client.get("/transparency/").content.decode()
+
+    provider = Agreement.objects.get(reference="CON-1").provider
+    commissioning_services.provider_update(provider=provider, by=officer, name="Renamed Ltd")
+    page = client.get("/transparency/").content.decode()
+    assert "Renamed Ltd" in page and "Supplier of CON-1" not in page
+
+    Agreement.objects.filter(reference="CON-1").update(total_value=5000)
+    page = client.get("/transparency/").content.decode()
+    over, under = page.split('id="small-contracts"')
+    assert "CON-1" not in over and "CON-1" in under
