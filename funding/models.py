@@ -340,7 +340,12 @@ class Allocation(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"A{self.pk:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """The reference of the allocation numbered ``pk``: ``A000012``."""
+        return f"A{pk:06d}"
 
     @staticmethod
     def pk_from_reference(reference: str) -> int | None:
