@@ -321,7 +321,16 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["funding_stream", "pk"]
-        indexes = [models.Index(fields=["funding_stream", "status"])]
+        indexes = [
+            models.Index(fields=["funding_stream", "status"]),
+            # The grants register and the open data count and list the allocations
+            # of published records: read from this index alone, in the record's order.
+            models.Index(
+                fields=["decision", "status", "recipient"],
+                condition=Q(decision__isnull=False),
+                name="allocation_decided_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="allocation_amount_not_negative"
