@@ -75,6 +75,20 @@ def test_the_search_finds_a_word_in_any_of_an_allocations_texts(officer_client, 
     assert "matching “harb”: 4 allocations" in page.replace("&ldquo;", "“")
 
 
+def test_a_word_is_not_found_across_the_end_of_one_text_and_the_start_of_the_next(
+    officer_client, stream
+):
+    # The four texts are searched as one, a space apart: no word of a search holds one.
+    AllocationFactory(funding_stream=stream, title="Night", description="shelter", comments="x")
+    AllocationFactory(funding_stream=stream, title="Day centre", decision_reference="NIGHT-1")
+
+    assert "Night" not in listed(officer_client, "q=nightshelter")
+    assert "Night" not in listed(officer_client, "q=shelterx")
+    page = listed(officer_client, "q=night+shelter")
+    assert "Night" in page and "Day centre" not in page
+    assert "Day centre" in listed(officer_client, "q=night-1")
+
+
 def test_every_word_of_a_search_must_match(officer_client, stream):
     trust = ProviderFactory(name="Harbour Trust")
     AllocationFactory(funding_stream=stream, title="Peer mentors", recipient=trust)
