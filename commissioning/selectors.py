@@ -2,10 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
-from funding.models import COMMITTED_STATUSES, Allocation
+from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus
+from pcc_grants.money import format_money
 from pcc_grants.years import financial_year_label
 
 from .matching import NearMatch, NearNames, match_key, near_matches
@@ -103,6 +106,65 @@ def provider_allocations_by_year(*, provider: Provider) -> list[dict]:
         for row in rows
         for start in [row["funding_stream__financial_year__start_year"]]
     ]
+
+
+class AllocationChoice(NamedTuple):
+    """An allocation an agreement may deliver, as its box on the agreement's page
+    offers it: the value the box sends (the allocation's key), its label, and whether
+    the agreement delivers it."""
+
+    value: str
+    label: str
+    checked: bool
+
+
+def agreement_allocation_choices(*, agreement: Agreement, limit: int = 200) -> list:
+    """The allocations to the agreement's provider that it delivers or could (not
+    withdrawn, delivered by no other agreement), newest year first, each labelled
+    "A000012 Title · Stream (2016/17) · £9,400 (approved)". Read as values and
+    labelled here: a page of 200 boxes is otherwise 200 allocations, streams and years
+    made and drawn one field at a time."""
+    rows = (
+        Allocation.objects.filter(recipient_id=agreement.provider_id)
+        .filter(Q(agreement__isnull=True) | Q(agreement=agreement))
+        .exclude(status="withdrawn")
+        .order_by("-funding_stream__financial_year__start_year", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "amount",
+            "status",
+            "agreement_id",
+            "funding_stream__name",
+            "funding_stream__financial_year__start_year",
+        )[:limit]
+    )
+    statuses = dict(AllocationStatus.choices)
+    return [
+        AllocationChoice(
+            str(pk),
+            f"{Allocation.reference_of(pk)} {title} · {stream} ({financial_year_label(start)})"
+            f" · {format_money(amount)} ({statuses.get(status, status).lower()})",
+            delivered_by == agreement.pk,
+        )
+        for pk, title, amount, status, delivered_by, stream, start in rows
+    ]
+
+
+def provider_allocations_page(*, provider: Provider, number, per_page: int = 50):
+    """The page ``number`` of the allocations to ``provider``, in the register's order,
+    each given ``provider`` as its recipient rather than reading it again for each."""
+    allocations = (
+        Allocation.objects.filter(recipient=provider)
+        .for_register()
+        .select_related(None)
+        .select_related("funding_stream__financial_year", "theme")
+    )
+    page = Paginator(allocations, per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    for allocation in page.object_list:
+        allocation.recipient = provider
+    return page
 
 
 def agreement_allocations_total(*, agreement: Agreement) -> Decimal:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,11 +35,13 @@ from .models import (
     ProviderType,
 )
 from .selectors import (
+    agreement_allocation_choices,
     agreement_allocations_total,
     contract_rows,
     contracts_register,
     overdue_returns,
     provider_allocations_by_year,
+    provider_allocations_page,
     provider_suggestions,
     providers_found,
 )
@@ -100,9 +102,7 @@ def provider_suggest(request: HttpRequest) -> JsonResponse:
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     provider = get_object_or_404(Provider, pk=pk)
-    allocations = Paginator(
-        Allocation.objects.filter(recipient=provider).for_register(), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    allocations = provider_allocations_page(provider=provider, number=request.GET.get("page"))
     agreements = list(provider.agreements.order_by("-start_date")[:100])
     returns = (
         MonitoringReturn.objects.filter(agreement__provider=provider)
@@ -201,13 +201,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         agreement.allocations.select_related("funding_stream__financial_year").order_by("pk")
     )
     allocations_total = agreement_allocations_total(agreement=agreement)
-    candidates = (
-        Allocation.objects.filter(recipient=agreement.provider)
-        .filter(Q(agreement__isnull=True) | Q(agreement=agreement))
-        .exclude(status="withdrawn")
-        .select_related("funding_stream__financial_year")
-        .order_by("-funding_stream__financial_year__start_year", "pk")[:200]
-    )
+    can_edit = permissions.can_edit_commissioning(request.user)
+    # Only those who may change them are offered the boxes.
+    candidates = agreement_allocation_choices(agreement=agreement) if can_edit else []
     return render(
         request,
         "commissioning/agreement_detail.html",
@@ -219,10 +215,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocations_differ": allocations and allocations_total != agreement.total_value,
             "candidates": candidates,
             "documents": list(agreement.documents.select_related("uploaded_by")),
-            "returns": list(agreement.returns.prefetch_related("measures")),
+            "returns": list(agreement.returns.all()),
             "document_form": DocumentForm(),
             "today": timezone.localdate(),
-            "can_edit": permissions.can_edit_commissioning(request.user),
+            "can_edit": can_edit,
         },
     )
 
