@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -180,13 +180,16 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     filterset = AgreementFilter(request.GET or None, queryset=Agreement.objects.for_list())
     agreements = filterset.qs
+    # One pass over the matching rows for the count and the total.
+    summary = agreements.aggregate(count=Count("pk"), total=Sum("total_value"))
+    page = page_of(agreements, request.GET.get("page"), PAGE_SIZE, count=summary["count"])
     return render(
         request,
         "commissioning/agreement_list.html",
         {
             "filter": filterset,
-            "page": page_of(agreements, request.GET.get("page"), PAGE_SIZE),
-            "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
+            "page": page,
+            "total": summary["total"] or 0,
             "query": _query_without_page(request),
             "can_edit": permissions.can_edit_commissioning(request.user),
         },
