@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
-from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus
+from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus, FundingStream
 from pcc_grants.money import format_money
 from pcc_grants.years import financial_year_label
 
@@ -143,7 +143,7 @@ def agreement_allocation_choices(*, agreement: Agreement, limit: int = 200) -> l
     return [
         AllocationChoice(
             str(pk),
-            f"{Allocation.reference_of(pk)} {title} · {stream} ({financial_year_label(start)})"
+            f"{Allocation.reference_of(pk)} {title} · {FundingStream.label_of(stream, start)}"
             f" · {format_money(amount)} ({statuses.get(status, status).lower()})",
             delivered_by == agreement.pk,
         )

@@ -23,6 +23,17 @@ def list_in_one_query(field) -> None:
     field.widget.choices = first + [(record.pk, str(record)) for record in field.queryset]
 
 
+def list_streams_in_one_query(field) -> None:
+    """As ``list_in_one_query``, for a choice of funding stream: each option labelled as
+    the stream names itself, from its name and year read as values, not a stream and a
+    year made for each of them."""
+    first = [("", field.empty_label)] if field.empty_label is not None else []
+    rows = field.queryset.values_list("pk", "name", "financial_year__start_year")
+    field.widget.choices = first + [
+        (pk, FundingStream.label_of(name, start_year)) for pk, name, start_year in rows
+    ]
+
+
 class AllocationFilter(django_filters.FilterSet):
     year = django_filters.ModelChoiceFilter(
         label="Financial year",
@@ -72,7 +83,7 @@ class AllocationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         list_in_one_query(self.form.fields["year"])
-        list_in_one_query(self.form.fields["stream"])
+        list_streams_in_one_query(self.form.fields["stream"])
 
     def to_provider_named(self, queryset, name, value):
         return queryset.filter(recipient__in=providers_named(value))

@@ -175,10 +175,15 @@ class FundingStream(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.financial_year})"
+        return self.label_of(self.name, self.financial_year.start_year)
 
     def get_absolute_url(self) -> str:
         return reverse("funding:stream_detail", args=[self.pk])
+
+    @staticmethod
+    def label_of(name: str, start_year: int) -> str:
+        """How a stream names itself, from its name and its year's: ``Victims (2016/17)``."""
+        return f"{name} ({financial_year_label(start_year)})"
 
     @property
     def budget_to_be_determined(self) -> bool:
