@@ -1,11 +1,13 @@
 """Reads with logic for providers, agreements and returns."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.utils import dateformat, formats
 
 from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus, FundingStream
 from pcc_grants.money import format_money
@@ -15,6 +17,8 @@ from .matching import NearMatch, NearNames, match_key, near_matches
 from .models import Agreement, MonitoringReturn, Provider, normalise_name
 
 CONTRACT_BAND_LIMIT = Decimal("10000")
+# A return's period, as its table writes it: "1 April 2017".
+LONG_DATE = "j F Y"
 SUGGESTIONS = 10
 
 
@@ -170,6 +174,68 @@ def provider_allocations_page(*, provider: Provider, number, per_page: int = 50)
 def agreement_allocations_total(*, agreement: Agreement) -> Decimal:
     total = agreement.allocations.exclude(status="withdrawn").aggregate(t=Sum("amount"))["t"]
     return total or Decimal("0")
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """A monitoring return as a line of the returns table shows it, written out once
+    in Python (dates, spend, rating, links) rather than field by field by the
+    template: the agreement's reference and link, and its provider's name, only where
+    the table shows them."""
+
+    url: str
+    period: str
+    due: str
+    overdue: bool
+    received: str
+    is_received: bool
+    spend: str
+    rag: str
+    month: str
+    agreement_url: str = ""
+    agreement_reference: str = ""
+    provider_name: str = ""
+
+
+def return_lines(
+    returns, *, today: date, with_agreement: bool = False, with_provider: bool = False
+) -> list[ReturnLine]:
+    """``returns`` as the lines of the returns table, ``with_agreement`` (read with
+    them) and ``with_provider`` (the agreement's, read with it) when it shows them."""
+    # As the template's ``{{ day }}`` and ``|date:"…"`` write a date, each format
+    # looked up once.
+    formats_of = {name: formats.get_format(name) for name in ("DATE_FORMAT", LONG_DATE, "M Y")}
+
+    def written_as(day: date, format_name: str = "DATE_FORMAT") -> str:
+        return dateformat.format(day, formats_of[format_name])
+
+    ratings = dict(MonitoringReturn._meta.get_field("rag").flatchoices)
+    lines = []
+    for item in returns:
+        extra = {}
+        if with_agreement:
+            agreement = item.agreement
+            extra["agreement_url"] = agreement.get_absolute_url()
+            extra["agreement_reference"] = agreement.reference
+            if with_provider:
+                extra["provider_name"] = agreement.provider.name
+        received = item.received_date
+        lines.append(
+            ReturnLine(
+                url=item.get_absolute_url(),
+                period=f"{written_as(item.period_start, LONG_DATE)} – "
+                f"{written_as(item.period_end, LONG_DATE)}",
+                due=written_as(item.due_date),
+                overdue=not received and item.due_date < today,
+                received=written_as(received) if received else "—",
+                is_received=bool(received),
+                spend=format_money(item.spend_to_date) if item.spend_to_date is not None else "—",
+                rag=ratings.get(item.rag, item.rag) or "—",
+                month=written_as(item.period_start, "M Y"),
+                **extra,
+            )
+        )
+    return lines
 
 
 def overdue_returns(*, today: date):

@@ -44,6 +44,7 @@ from .selectors import (
     provider_allocations_page,
     provider_suggestions,
     providers_found,
+    return_lines,
 )
 
 PAGE_SIZE = 50
@@ -104,10 +105,13 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(Provider, pk=pk)
     allocations = provider_allocations_page(provider=provider, number=request.GET.get("page"))
     agreements = list(provider.agreements.order_by("-start_date")[:100])
-    returns = (
+    today = timezone.localdate()
+    returns = return_lines(
         MonitoringReturn.objects.filter(agreement__provider=provider)
         .select_related("agreement")
-        .order_by("-due_date")[:20]
+        .order_by("-due_date")[:20],
+        today=today,
+        with_agreement=True,
     )
     by_year = provider_allocations_by_year(provider=provider)
     return render(
@@ -122,7 +126,6 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreements": agreements,
             "agreements_total": provider.agreements.aggregate(t=Sum("total_value"))["t"] or 0,
             "returns": returns,
-            "today": timezone.localdate(),
             "can_edit": permissions.can_edit_commissioning(request.user),
         },
     )
@@ -218,9 +221,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocations_differ": allocations and allocations_total != agreement.total_value,
             "candidates": candidates,
             "documents": list(agreement.documents.select_related("uploaded_by")),
-            "returns": list(agreement.returns.all()),
+            "returns": return_lines(agreement.returns.all(), today=timezone.localdate()),
             "document_form": DocumentForm(),
-            "today": timezone.localdate(),
             "can_edit": can_edit,
         },
     )
@@ -346,12 +348,15 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 def return_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     today = timezone.localdate()
-    returns = overdue_returns(today=today)
+    page = page_of(overdue_returns(today=today), request.GET.get("page"), PAGE_SIZE)
+    page.object_list = return_lines(
+        page.object_list, today=today, with_agreement=True, with_provider=True
+    )
     return render(
         request,
         "commissioning/return_list.html",
         {
-            "page": page_of(returns, request.GET.get("page"), PAGE_SIZE),
+            "page": page,
             "query": "",
             "today": today,
         },

@@ -27,6 +27,7 @@ def agreement(db):
         total_value=Decimal("9400"),
         start_date=date(2017, 4, 1),
         end_date=date(2018, 3, 31),
+        monitoring_frequency="quarterly",
     )
 
 
@@ -99,3 +100,37 @@ def test_a_reader_who_may_not_change_them_sees_the_list_without_boxes(
         "Advocates &lt;ISVA&gt;</a>: £9,400.50</li>"
     ) in page
     assert "Refuge places" not in page
+
+
+def test_each_return_shows_its_period_due_date_receipt_spend_and_rating(officer_client, agreement):
+    first, second = agreement.returns.order_by("due_date")[:2]
+    first.received_date, first.spend_to_date, first.rag = (
+        date(2017, 10, 20), Decimal("14500.50"), "amber"
+    )  # fmt: skip
+    first.save()
+    url = f"/commissioning/agreements/{agreement.pk}/"
+    page = officer_client.get(url).content.decode()
+    assert (
+        '<td class="text-nowrap">1 April 2017 – 30 June 2017</td>\n'
+        f'      <td class="text-nowrap">{first.due_date:%-d %B %Y}</td>\n'
+        '      <td class="text-nowrap">20 October 2017</td>\n'
+        '      <td class="money">£14,500.50</td>\n'
+        "      <td>Amber</td>\n"
+        f'      <td><a href="/commissioning/returns/{first.pk}/">View<span '
+        'class="visually-hidden"> the return for Apr 2017</span></a></td>'
+    ) in page
+    assert (
+        f'<td class="text-nowrap">{second.due_date:%-d %B %Y} <span class="badge '
+        'text-bg-danger">Overdue</span></td>\n'
+        '      <td class="text-nowrap">—</td>\n'
+        '      <td class="money">—</td>\n'
+        "      <td>—</td>\n"
+        f'      <td><a href="/commissioning/returns/{second.pk}/">Record<span '
+        'class="visually-hidden"> the return for Jul 2017</span></a></td>'
+    ) in page
+    # The overdue list names each return's agreement and provider.
+    listed = officer_client.get("/commissioning/returns/").content.decode()
+    assert (
+        f'<td><a href="/commissioning/agreements/{agreement.pk}/">VS-1</a> · Harbour Trust</td>'
+    ) in listed
+    assert f'href="/commissioning/returns/{first.pk}/"' not in listed
