@@ -14,7 +14,14 @@ from pcc_grants.money import format_money
 from pcc_grants.years import financial_year_label
 
 from .matching import NearMatch, NearNames, match_key, near_matches
-from .models import Agreement, MonitoringReturn, Provider, normalise_name
+from .models import (
+    Agreement,
+    AgreementStatus,
+    CommissioningRoute,
+    MonitoringReturn,
+    Provider,
+    normalise_name,
+)
 
 CONTRACT_BAND_LIMIT = Decimal("10000")
 # A return's period, as its table writes it: "1 April 2017".
@@ -174,6 +181,52 @@ def provider_allocations_page(*, provider: Provider, number, per_page: int = 50)
 def agreement_allocations_total(*, agreement: Agreement) -> Decimal:
     total = agreement.allocations.exclude(status="withdrawn").aggregate(t=Sum("amount"))["t"]
     return total or Decimal("0")
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    """An agreement as a line of the agreements table shows it, written out once in
+    Python (links, route, dates, status, value) rather than field by field by the
+    template; its provider only where the table shows it."""
+
+    url: str
+    reference: str
+    title: str
+    route: str
+    start: str
+    end: str
+    status: str
+    value: str
+    provider_url: str = ""
+    provider_name: str = ""
+
+
+def agreement_lines(agreements, *, with_provider: bool = False) -> list[AgreementLine]:
+    """``agreements`` as the lines of the agreements table, ``with_provider`` (read with
+    them) when it shows it."""
+    day_format = formats.get_format("DATE_FORMAT")  # as the template's ``{{ day }}``
+    routes = dict(CommissioningRoute.choices)
+    statuses = dict(AgreementStatus.choices)
+    lines = []
+    for agreement in agreements:
+        extra = {}
+        if with_provider:
+            extra["provider_url"] = agreement.provider.get_absolute_url()
+            extra["provider_name"] = agreement.provider.name
+        lines.append(
+            AgreementLine(
+                url=agreement.get_absolute_url(),
+                reference=agreement.reference,
+                title=agreement.title,
+                route=routes.get(agreement.route, agreement.route),
+                start=dateformat.format(agreement.start_date, day_format),
+                end=dateformat.format(agreement.end_date, day_format),
+                status=statuses.get(agreement.status, agreement.status),
+                value=format_money(agreement.total_value),
+                **extra,
+            )
+        )
+    return lines
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from .models import (
 from .selectors import (
     agreement_allocation_choices,
     agreement_allocations_total,
+    agreement_lines,
     contract_rows,
     contracts_register,
     overdue_returns,
@@ -104,7 +105,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     provider = get_object_or_404(Provider, pk=pk)
     allocations = provider_allocations_page(provider=provider, number=request.GET.get("page"))
-    agreements = list(provider.agreements.order_by("-start_date")[:100])
+    agreements = agreement_lines(provider.agreements.order_by("-start_date")[:100])
     today = timezone.localdate()
     returns = return_lines(
         MonitoringReturn.objects.filter(agreement__provider=provider)
@@ -186,6 +187,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     # One pass over the matching rows for the count and the total.
     summary = agreements.aggregate(count=Count("pk"), total=Sum("total_value"))
     page = page_of(agreements, request.GET.get("page"), PAGE_SIZE, count=summary["count"])
+    page.object_list = agreement_lines(page.object_list, with_provider=True)
     return render(
         request,
         "commissioning/agreement_list.html",

@@ -134,3 +134,20 @@ def test_each_return_shows_its_period_due_date_receipt_spend_and_rating(officer_
         f'<td><a href="/commissioning/agreements/{agreement.pk}/">VS-1</a> · Harbour Trust</td>'
     ) in listed
     assert f'href="/commissioning/returns/{first.pk}/"' not in listed
+
+
+def test_the_agreements_list_and_the_providers_page_draw_each_agreement(officer_client, agreement):
+    line = (
+        f'<td><a href="/commissioning/agreements/{agreement.pk}/">VS-1</a></td>'
+        "<td>Victim support</td>\n"
+        "      {provider}<td>Grant agreement</td><td "
+        'class="text-nowrap">1 April 2017</td><td class="text-nowrap">31 March 2018</td>\n'
+        '      <td>Active</td><td class="money">£9,400</td>'
+    )
+    listed = officer_client.get("/commissioning/agreements/?q=victim").content.decode()
+    provider = agreement.provider
+    named = f'<td><a href="/commissioning/providers/{provider.pk}/">Harbour Trust</a></td>'
+    assert line.format(provider=named + "\n      ") in listed
+    assert "1 agreement, worth <strong>£9,400</strong>." in listed
+    page = officer_client.get(f"/commissioning/providers/{provider.pk}/").content.decode()
+    assert line.format(provider="\n      ") in page
