@@ -23,15 +23,16 @@ def list_in_one_query(field) -> None:
     field.widget.choices = first + [(record.pk, str(record)) for record in field.queryset]
 
 
-def list_streams_in_one_query(field) -> None:
+def list_streams_in_one_query(field) -> list[tuple[int, str, int]]:
     """As ``list_in_one_query``, for a choice of funding stream: each option labelled as
     the stream names itself, from its name and year read as values, not a stream and a
-    year made for each of them."""
+    year made for each of them. The streams' keys, names and years, as read."""
     first = [("", field.empty_label)] if field.empty_label is not None else []
-    rows = field.queryset.values_list("pk", "name", "financial_year__start_year")
+    rows = list(field.queryset.values_list("pk", "name", "financial_year__start_year"))
     field.widget.choices = first + [
         (pk, FundingStream.label_of(name, start_year)) for pk, name, start_year in rows
     ]
+    return rows
 
 
 class AllocationFilter(django_filters.FilterSet):
@@ -41,6 +42,7 @@ class AllocationFilter(django_filters.FilterSet):
         queryset=FinancialYear.objects.all(),
         empty_label="Any financial year",
         widget=LongSelect,
+        method="in_year",
     )
     stream = django_filters.ModelChoiceFilter(
         label="Funding stream",
@@ -83,7 +85,14 @@ class AllocationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         list_in_one_query(self.form.fields["year"])
-        list_streams_in_one_query(self.form.fields["stream"])
+        self.streams = list_streams_in_one_query(self.form.fields["stream"])
+
+    def in_year(self, queryset, name, year):
+        """The allocations of the year's streams, named by their keys (read with the
+        stream list's options): the index of allocations by stream and status then
+        finds them, where a condition on the streams' year read every allocation."""
+        streams = [pk for pk, _, start_year in self.streams if start_year == year.start_year]
+        return queryset.filter(funding_stream__in=streams)
 
     def to_provider_named(self, queryset, name, value):
         return queryset.filter(recipient__in=providers_named(value))
