@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,13 +35,17 @@ from .models import (
     ProviderType,
 )
 from .selectors import (
+    agreement_allocation_choices,
     agreement_allocations_total,
+    agreement_lines,
     contract_rows,
     contracts_register,
     overdue_returns,
     provider_allocations_by_year,
+    provider_allocations_page,
     provider_suggestions,
     providers_found,
+    return_lines,
 )
 
 PAGE_SIZE = 50
@@ -100,14 +104,15 @@ def provider_suggest(request: HttpRequest) -> JsonResponse:
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     provider = get_object_or_404(Provider, pk=pk)
-    allocations = Paginator(
-        Allocation.objects.filter(recipient=provider).for_register(), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    agreements = list(provider.agreements.order_by("-start_date")[:100])
-    returns = (
+    allocations = provider_allocations_page(provider=provider, number=request.GET.get("page"))
+    agreements = agreement_lines(provider.agreements.order_by("-start_date")[:100])
+    today = timezone.localdate()
+    returns = return_lines(
         MonitoringReturn.objects.filter(agreement__provider=provider)
         .select_related("agreement")
-        .order_by("-due_date")[:20]
+        .order_by("-due_date")[:20],
+        today=today,
+        with_agreement=True,
     )
     by_year = provider_allocations_by_year(provider=provider)
     return render(
@@ -122,7 +127,6 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreements": agreements,
             "agreements_total": provider.agreements.aggregate(t=Sum("total_value"))["t"] or 0,
             "returns": returns,
-            "today": timezone.localdate(),
             "can_edit": permissions.can_edit_commissioning(request.user),
         },
     )
@@ -180,13 +184,17 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     filterset = AgreementFilter(request.GET or None, queryset=Agreement.objects.for_list())
     agreements = filterset.qs
+    # One pass over the matching rows for the count and the total.
+    summary = agreements.aggregate(count=Count("pk"), total=Sum("total_value"))
+    page = page_of(agreements, request.GET.get("page"), PAGE_SIZE, count=summary["count"])
+    page.object_list = agreement_lines(page.object_list, with_provider=True)
     return render(
         request,
         "commissioning/agreement_list.html",
         {
             "filter": filterset,
-            "page": page_of(agreements, request.GET.get("page"), PAGE_SIZE),
-            "total": agreements.aggregate(t=Sum("total_value"))["t"] or 0,
+            "page": page,
+            "total": summary["total"] or 0,
             "query": _query_without_page(request),
             "can_edit": permissions.can_edit_commissioning(request.user),
         },
@@ -201,13 +209,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         agreement.allocations.select_related("funding_stream__financial_year").order_by("pk")
     )
     allocations_total = agreement_allocations_total(agreement=agreement)
-    candidates = (
-        Allocation.objects.filter(recipient=agreement.provider)
-        .filter(Q(agreement__isnull=True) | Q(agreement=agreement))
-        .exclude(status="withdrawn")
-        .select_related("funding_stream__financial_year")
-        .order_by("-funding_stream__financial_year__start_year", "pk")[:200]
-    )
+    can_edit = permissions.can_edit_commissioning(request.user)
+    # Only those who may change them are offered the boxes.
+    candidates = agreement_allocation_choices(agreement=agreement) if can_edit else []
     return render(
         request,
         "commissioning/agreement_detail.html",
@@ -219,10 +223,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocations_differ": allocations and allocations_total != agreement.total_value,
             "candidates": candidates,
             "documents": list(agreement.documents.select_related("uploaded_by")),
-            "returns": list(agreement.returns.prefetch_related("measures")),
+            "returns": return_lines(agreement.returns.all(), today=timezone.localdate()),
             "document_form": DocumentForm(),
-            "today": timezone.localdate(),
-            "can_edit": permissions.can_edit_commissioning(request.user),
+            "can_edit": can_edit,
         },
     )
 
@@ -347,12 +350,15 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 def return_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_view_commissioning(request.user))
     today = timezone.localdate()
-    returns = overdue_returns(today=today)
+    page = page_of(overdue_returns(today=today), request.GET.get("page"), PAGE_SIZE)
+    page.object_list = return_lines(
+        page.object_list, today=today, with_agreement=True, with_provider=True
+    )
     return render(
         request,
         "commissioning/return_list.html",
         {
-            "page": page_of(returns, request.GET.get("page"), PAGE_SIZE),
+            "page": page,
             "query": "",
             "today": today,
         },

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.fields.files import FieldFile
+from django.db.models.fields.json import KeyTransform
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -40,6 +41,31 @@ def register_queryset() -> QuerySet:
     )
 
 
+def register_lines() -> QuerySet:
+    """The register's records as its lines show them, newest first: the columns a line
+    shows, not the content (a whole record each), the record or its PDF."""
+    return PublishedSnapshot.objects.only(
+        "decision_id", "published", "reference", "slug", "category", "decision_date", "title"
+    ).order_by("-decision_date", "-decision_id")
+
+
+def register_page(snapshots: QuerySet, number):
+    """The page ``number`` of ``snapshots`` (the register's lines), each line of a
+    record not published with its grounds (``withheld``), read from the content of
+    that page's records only."""
+    page = Paginator(snapshots, PAGE_SIZE).get_page(number)
+    lines = list(page.object_list)
+    grounds = dict(
+        PublishedSnapshot.objects.filter(
+            pk__in=[line.pk for line in lines], published=False
+        ).values_list("pk", KeyTransform("withheld", KeyTransform("request", "content")))
+    )
+    for line in lines:
+        line.withheld = grounds.get(line.pk)
+    page.object_list = lines
+    return page
+
+
 def register_years() -> list[int]:
     """The financial years of the register's records (their start years), newest first."""
     return list(
@@ -55,7 +81,7 @@ def register_years() -> list[int]:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET, years=register_years())
     applied = form.applied()
-    snapshots = register_queryset()
+    snapshots = register_lines()
     if applied["q"]:
         snapshots = register_search(snapshots, applied["q"])
     if applied["year"] is not None:
@@ -72,7 +98,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "decisions/register.html",
         {
             "form": form,
-            "page": Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": register_page(snapshots, request.GET.get("page")),
             "query": query.urlencode(),
             "q": applied["q"],
             "year": financial_year_label(year, separator="-") if year is not None else "",

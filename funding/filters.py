@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Func, Q
+from django.db.models.lookups import IContains
 
 from commissioning.models import CommissioningRoute, Provider
 from commissioning.selectors import providers_named
@@ -21,6 +23,18 @@ def list_in_one_query(field) -> None:
     field.widget.choices = first + [(record.pk, str(record)) for record in field.queryset]
 
 
+def list_streams_in_one_query(field) -> list[tuple[int, str, int]]:
+    """As ``list_in_one_query``, for a choice of funding stream: each option labelled as
+    the stream names itself, from its name and year read as values, not a stream and a
+    year made for each of them. The streams' keys, names and years, as read."""
+    first = [("", field.empty_label)] if field.empty_label is not None else []
+    rows = list(field.queryset.values_list("pk", "name", "financial_year__start_year"))
+    field.widget.choices = first + [
+        (pk, FundingStream.label_of(name, start_year)) for pk, name, start_year in rows
+    ]
+    return rows
+
+
 class AllocationFilter(django_filters.FilterSet):
     year = django_filters.ModelChoiceFilter(
         label="Financial year",
@@ -28,6 +42,7 @@ class AllocationFilter(django_filters.FilterSet):
         queryset=FinancialYear.objects.all(),
         empty_label="Any financial year",
         widget=LongSelect,
+        method="in_year",
     )
     stream = django_filters.ModelChoiceFilter(
         label="Funding stream",
@@ -70,21 +85,46 @@ class AllocationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         list_in_one_query(self.form.fields["year"])
-        list_in_one_query(self.form.fields["stream"])
+        self.streams = list_streams_in_one_query(self.form.fields["stream"])
+
+    def in_year(self, queryset, name, year):
+        """The allocations of the year's streams, named by their keys (read with the
+        stream list's options): the index of allocations by stream and status then
+        finds them, where a condition on the streams' year read every allocation."""
+        streams = [pk for pk, _, start_year in self.streams if start_year == year.start_year]
+        return queryset.filter(funding_stream__in=streams)
 
     def to_provider_named(self, queryset, name, value):
         return queryset.filter(recipient__in=providers_named(value))
 
     def search(self, queryset, name, value):
         """Every word in the title, description, comments, decision reference or
-        recipient's name. Each column has a trigram index on PostgreSQL (migration
-        0007), on the expression ``icontains`` filters by."""
+        recipient's name. On PostgreSQL the four columns are searched as one text,
+        through a trigram index on the expression ``icontains`` filters by (migration
+        0009); SQLite, which has no such index, reads them one by one, which is quicker
+        than joining them. The recipients are found through the provider's own index."""
         for term in value.split()[:SEARCH_TERMS]:
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(description__icontains=term)
-                | Q(comments__icontains=term)
-                | Q(decision_reference__icontains=term)
-                | Q(recipient__in=providers_named(term))
-            )
+            if connection.vendor == "postgresql":
+                in_texts = IContains(SearchedText(), term)
+            else:
+                in_texts = (
+                    Q(title__icontains=term)
+                    | Q(description__icontains=term)
+                    | Q(comments__icontains=term)
+                    | Q(decision_reference__icontains=term)
+                )
+            queryset = queryset.filter(in_texts | Q(recipient__in=providers_named(term)))
         return queryset
+
+
+class SearchedText(Func):
+    """The title, description, comments and decision reference of an allocation, a
+    space apart. A word of a search holds no space, so it is in this text exactly when
+    it is in one of the four."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = models.TextField()
+
+    def __init__(self):
+        super().__init__("title", "description", "comments", "decision_reference")

@@ -175,10 +175,15 @@ class FundingStream(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.financial_year})"
+        return self.label_of(self.name, self.financial_year.start_year)
 
     def get_absolute_url(self) -> str:
         return reverse("funding:stream_detail", args=[self.pk])
+
+    @staticmethod
+    def label_of(name: str, start_year: int) -> str:
+        """How a stream names itself, from its name and its year's: ``Victims (2016/17)``."""
+        return f"{name} ({financial_year_label(start_year)})"
 
     @property
     def budget_to_be_determined(self) -> bool:
@@ -321,7 +326,16 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["funding_stream", "pk"]
-        indexes = [models.Index(fields=["funding_stream", "status"])]
+        indexes = [
+            models.Index(fields=["funding_stream", "status"]),
+            # The grants register and the open data count and list the allocations
+            # of published records: read from this index alone, in the record's order.
+            models.Index(
+                fields=["decision", "status", "recipient"],
+                condition=Q(decision__isnull=False),
+                name="allocation_decided_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="allocation_amount_not_negative"
@@ -340,7 +354,12 @@ class Allocation(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"A{self.pk:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """The reference of the allocation numbered ``pk``: ``A000012``."""
+        return f"A{pk:06d}"
 
     @staticmethod
     def pk_from_reference(reference: str) -> int | None:

@@ -6,11 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Sum
+from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils.text import slugify
 
-from decisions.models import Decision, DecisionStatus, SignOff
+from decisions.models import Decision, DecisionStatus, PublishedSnapshot, SignOff
 from funding.models import COMMITTED_STATUSES, Allocation, AllocationStatus, FinancialYear
 from funding.selectors import FundingPosition, StreamPosition, funding_position
 from pcc_grants.areas import area_location
@@ -227,6 +229,12 @@ class PublishedGrant:
     published_at: datetime | None = None
 
 
+def _rows_by_reference(rows) -> dict[str, dict]:
+    """The allocations a snapshot published (its content's allocations rows), by
+    reference."""
+    return {row["reference"]: row for row in rows or ()}
+
+
 def published_grant(allocation: Allocation) -> PublishedGrant | None:
     """The title, amount and recipient of ``allocation`` as the snapshot of its
     published record holds them; None if the record did not publish it (its rows were
@@ -234,7 +242,7 @@ def published_grant(allocation: Allocation) -> PublishedGrant | None:
     snapshot = allocation.decision.published_snapshot
     rows = getattr(snapshot, "_published_allocations", None)
     if rows is None:
-        rows = {row["reference"]: row for row in snapshot.content["allocations"].get("rows", ())}
+        rows = _rows_by_reference(snapshot.content["allocations"].get("rows"))
         snapshot._published_allocations = rows
     row = rows.get(allocation.reference)
     if row is None:
@@ -249,6 +257,59 @@ def published_grant(allocation: Allocation) -> PublishedGrant | None:
         decision_slug=snapshot.slug,
         published_at=snapshot.published_at,
     )
+
+
+class RegisterGrant(NamedTuple):
+    """A line of the public grants register, as its record published it."""
+
+    recipient_name: str
+    title: str
+    amount: Decimal
+    award_date: date | None
+    decision_reference: str
+    decision_slug: str
+
+
+def grants_register_page(number, per_page: int = 50):
+    """The page ``number`` (as typed in the URL) of the public grants register, in
+    three queries: how many grants there are, the page's allocations' keys and records,
+    and what those records published (the snapshot's columns and its allocations rows,
+    not the rest of its content). The register shows nothing but what was published, so
+    nothing else of the allocations is read."""
+    keys = published_grants().values_list("pk", "decision_id")
+    page = Paginator(keys, per_page).get_page(number)
+    keys = list(page.object_list)
+    snapshots = {
+        snapshot["decision_id"]: snapshot
+        for snapshot in PublishedSnapshot.objects.filter(
+            decision_id__in={decision_id for _, decision_id in keys}
+        ).values(
+            "decision_id",
+            "reference",
+            "slug",
+            "decision_date",
+            rows=KeyTransform("rows", KeyTransform("allocations", "content")),
+        )
+    }
+    grants = []
+    for pk, decision_id in keys:
+        snapshot = snapshots[decision_id]
+        if "by_reference" not in snapshot:
+            snapshot["by_reference"] = _rows_by_reference(snapshot["rows"])
+        row = snapshot["by_reference"].get(Allocation.reference_of(pk))
+        if row is not None:
+            grants.append(
+                RegisterGrant(
+                    recipient_name=row["recipient"],
+                    title=row["title"],
+                    amount=Decimal(row["amount"]),
+                    award_date=snapshot["decision_date"],
+                    decision_reference=snapshot["reference"],
+                    decision_slug=snapshot["slug"],
+                )
+            )
+    page.object_list = grants
+    return page
 
 
 PLAN_THEMES = "Police and Crime Plan themes"

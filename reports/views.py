@@ -12,7 +12,6 @@ from funding.permissions import can_edit_funding, can_view_position
 from funding.selectors import current_financial_year, financial_year_from_slug
 from pcc_grants.built_files import built_file_response
 from pcc_grants.downloads import download
-from pcc_grants.pagination import page_of
 from pcc_grants.pdf import pdf_response, render_pdf
 from pcc_grants.permissions import require
 from pcc_grants.query import int_param
@@ -25,9 +24,7 @@ from .selectors import (
     commissioning_report_context,
     decisions_since,
     grants_by_theme,
-    published_grant,
-    published_grants,
-    with_published_records,
+    grants_register_page,
 )
 
 
@@ -196,7 +193,5 @@ def grants_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def grants_register(request: HttpRequest) -> HttpResponse:
     """The public register of grants: recipient, purpose, amount, date, decision."""
-    page = page_of(published_grants(), request.GET.get("page"), 50)
-    grants = map(published_grant, with_published_records(page.object_list))
-    page.object_list = [grant for grant in grants if grant]
+    page = grants_register_page(request.GET.get("page"))
     return render(request, "reports/grants_register.html", {"page": page, "query": ""})

@@ -61,6 +61,7 @@ PAGES = [
     "/funding/allocations/?page=2",
     "/funding/allocations/?q=Project+Provider&provider=Provider",
     "/funding/allocations/?q=Project&page=2",
+    "/funding/allocations/?year={year}&status=approved&theme={theme}&route=grant",
     "/funding/allocations/new/",
     "/funding/allocations/new/?replaces={allocation}",
     "/funding/allocations/{allocation}/edit/",
@@ -85,7 +86,12 @@ def test_query_count_does_not_grow_from_10_to_1000_allocations(client, make_user
         PlanTheme.objects.all().delete()
         stream = build(size)
         allocation = stream.allocations.order_by("pk").last()
-        url = page.format(stream=stream.pk, allocation=allocation.pk)
+        url = page.format(
+            stream=stream.pk,
+            allocation=allocation.pk,
+            year=stream.financial_year_id,
+            theme=allocation.theme_id,
+        )
         queries(client, url)  # warm: session and content types
         counts.append(queries(client, url))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries at 10, {counts[1]} at 1,000"

@@ -75,6 +75,20 @@ def test_the_search_finds_a_word_in_any_of_an_allocations_texts(officer_client, 
     assert "matching “harb”: 4 allocations" in page.replace("&ldquo;", "“")
 
 
+def test_a_word_is_not_found_across_the_end_of_one_text_and_the_start_of_the_next(
+    officer_client, stream
+):
+    # The four texts are searched as one, a space apart: no word of a search holds one.
+    AllocationFactory(funding_stream=stream, title="Night", description="shelter", comments="x")
+    AllocationFactory(funding_stream=stream, title="Day centre", decision_reference="NIGHT-1")
+
+    assert "Night" not in listed(officer_client, "q=nightshelter")
+    assert "Night" not in listed(officer_client, "q=shelterx")
+    page = listed(officer_client, "q=night+shelter")
+    assert "Night" in page and "Day centre" not in page
+    assert "Day centre" in listed(officer_client, "q=night-1")
+
+
 def test_every_word_of_a_search_must_match(officer_client, stream):
     trust = ProviderFactory(name="Harbour Trust")
     AllocationFactory(funding_stream=stream, title="Peer mentors", recipient=trust)
@@ -94,3 +108,18 @@ def test_the_year_and_stream_lists_offer_every_one_and_show_the_chosen_ones(
     assert f'<option value="{year.pk}" selected>{year.label}</option>' in page
     assert f'<option value="{other.pk}" selected>Community Safety ({year.label})</option>' in page
     assert f'<option value="{stream.pk}">Victims ({year.label})</option>' in page
+
+
+def test_a_year_lists_the_allocations_of_its_streams_only(officer_client, stream):
+    later = FundingStreamFactory(financial_year=FinancialYearFactory(start_year=2017))
+    empty = FinancialYearFactory(start_year=2018)  # a year with no stream yet
+    AllocationFactory(funding_stream=stream, title="Refuge", amount=Decimal("100"))
+    AllocationFactory(funding_stream=later, title="Outreach", amount=Decimal("40"))
+
+    page = listed(officer_client, f"year={stream.financial_year.pk}")
+    assert "Refuge" in page and "Outreach" not in page
+    assert "2016/17, all streams: 1 allocation, totalling <strong>£100</strong>" in page
+    page = listed(officer_client, f"year={later.financial_year.pk}&stream={stream.pk}")
+    assert "No allocations." in page
+    page = listed(officer_client, f"year={empty.pk}")
+    assert "2018/19, all streams: 0 allocations, totalling <strong>£0</strong>" in page
