@@ -193,6 +193,8 @@ class PublishedSnapshot(models.Model):
         indexes = [
             # The register lists records by date: read in order, no sort.
             models.Index(fields=["decision_date", "decision"], name="snapshot_date_idx"),
+            # The years the register's filter offers, read from the index.
+            models.Index(fields=["financial_year"], name="snapshot_year_idx"),
         ]
         triggers = [
             # Append-only in the database too (PostgreSQL).
