@@ -61,7 +61,9 @@ def change_history(history, *, limit: int = 25) -> list[HistoryEntry]:
             related_ids.setdefault(field.related_model, set()).update(ids)
     names = {}
     for related_model, ids in related_ids.items():
-        for obj in related_model._default_manager.filter(pk__in=ids):
+        # A name may read the record's own foreign keys (a stream is named with its
+        # year): joined, not read one by one.
+        for obj in related_model._default_manager.filter(pk__in=ids).select_related():
             names[(related_model, obj.pk)] = str(obj)
 
     entries = []
