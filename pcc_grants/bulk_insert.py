@@ -114,7 +114,7 @@ def insert_rows(
     # Only the model's own table and column names, quoted, go into the SQL; every value
     # is a parameter.
     start = (
-        f"INSERT INTO {quote(opts.db_table)} "  # noqa: S608
+        f"INSERT INTO {quote(opts.db_table)} "  # noqa: S608  # nosec B608
         f"({', '.join(quote(field.column) for field in fields)}) VALUES "
     )
     returning = f" RETURNING {quote(opts.pk.column)}"
