@@ -4,6 +4,7 @@ with a conflicted review, and the application page's Reviews block."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from grants import reviewing
 from tests.browser.conftest import assert_accessible
@@ -58,8 +59,7 @@ def test_the_review_pages_are_accessible(
     assert page.get_by_role("button", name="Submit the review").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit the review").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
 
     other = reviewing.reviewer_create(
