@@ -21,9 +21,21 @@ from devtools.demo.provenance import (
     noted,
 )
 
+# 034-2016 names no registered body behind the project, so its charity number is made up
+# for the demo, above any number the Charity Commission has issued (they run to about
+# 1,210,000), so that it belongs to no real charity. The allocation it receives says so.
+DEMONSTRATION_CHARITY_NUMBER = "1999999"
+
 PROVIDERS = {
     # 034-2016: the project "has been based in Darlington" (ONS code of the council area).
-    "Community Peer Mentors Project": {"area_name": "Darlington", "area_code": "E06000005"},
+    "Community Peer Mentors Project": {
+        "provider_type": ProviderType.CHARITY,
+        "is_vcse": True,
+        "is_sme": True,
+        "charity_number": DEMONSTRATION_CHARITY_NUMBER,
+        "area_name": "Darlington",
+        "area_code": "E06000005",
+    },
     "Safe Durham Partnership": {"provider_type": ProviderType.CSP},
     "Darlington Community Safety Partnership": {"provider_type": ProviderType.CSP},
     "Cambridgeshire Constabulary": {"provider_type": ProviderType.POLICE_FORCE},

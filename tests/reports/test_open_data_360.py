@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from commissioning import services as commissioning
-from commissioning.models import Provider
 from decisions import services as decision_services
 from decisions.models import Decision
-from funding.models import PlanTheme
+from funding.models import Allocation, PlanTheme
 from pcc_grants.models import OrganisationSettings
 
 from ..factories import AllocationFactory, FundingStreamFactory, ProviderFactory
@@ -221,22 +220,17 @@ def test_the_demo_publishes_grants_the_tool_rates_useful(client, settings):
     assert schema_errors(package) == {}
     assert additional_fields(package) == []
     raised = notices(package)
-    # The seeds give no charity or company number for the demo's recipients, and none
-    # is made up: those two notices stay, for exactly the recipients without one.
-    unregistered = {
-        grant["id"]
-        for grant in package["grants"]
-        if not Provider.objects.get(name=grant["recipientOrganization"][0]["name"]).charity_number
-        and not Provider.objects.get(name=grant["recipientOrganization"][0]["name"]).company_number
-    }
-    for name in ("RecipientOrg360GPrefix", "NoRecipientOrgCompanyCharityNumber"):
-        assert set(raised.pop(name, [])) <= unregistered
     raised.pop("ClassificationNotPresent", None)  # 034-2016 names no Plan theme
     assert raised == {}
     mentors = next(g for g in package["grants"] if "Peer Mentors" in g["title"])
     assert mentors["fundingOrganization"][0]["id"] == "GB-GOR-DEMO"
     assert mentors["beneficiaryLocation"][0]["geoCode"] == "E06000047"
-    assert mentors["recipientOrganization"][0]["location"][0]["name"] == "Darlington"
+    recipient = mentors["recipientOrganization"][0]
+    assert recipient["location"][0]["name"] == "Darlington"
+    assert recipient["id"] == "GB-CHC-1999999"
+    assert recipient["charityNumber"] == "1999999"
+    # What the demo makes up says so where the grant's record is read.
+    assert "made up for the demo" in Allocation.objects.get(title=mentors["title"]).comments
 
 
 def test_the_pages_show_where_an_allocation_benefits_and_the_provider_s_area(

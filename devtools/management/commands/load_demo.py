@@ -21,7 +21,7 @@ from decisions.record_view import record_sections
 from decisions.references import decision_reference_allocate
 from decisions.selectors import decision_for_record
 from devtools.demo import panel_2013, reviews_2013, rounds, transparency
-from devtools.demo.commissioning import AGREEMENTS, PROVIDERS
+from devtools.demo.commissioning import AGREEMENTS, DEMONSTRATION_CHARITY_NUMBER, PROVIDERS
 from devtools.demo.decisions import (
     DURHAM_034_2016,
     LEICESTERSHIRE_EXE_0025_13,
@@ -304,7 +304,12 @@ class Command(BaseCommand):
                 # The record extends the project into Bishop Auckland, County Durham.
                 beneficiary_area_name="County Durham",
                 beneficiary_area_code="E06000047",
-                comments=f"Demonstration data: the £9,400 approved by {DURHAM_DECISION_034_2016}.",
+                comments=(
+                    f"Demonstration data: the £9,400 approved by {DURHAM_DECISION_034_2016}. "
+                    f"The project's charity number, {DEMONSTRATION_CHARITY_NUMBER}, is made up "
+                    "for the demo: the record names no registered body, and the number is above "
+                    "any the Charity Commission has issued."
+                ),
             )
             self._record(DURHAM_034_2016, officer, [allocation])
         if not Decision.objects.filter(reference=LEICESTERSHIRE_EXE_0025_13["reference"]).exists():
