@@ -21,9 +21,9 @@ from devtools.demo.provenance import (
     noted,
 )
 
-# 034-2016 names no registered body behind the project, so its charity number is made up
-# for the demo, above any number the Charity Commission has issued (they run to about
-# 1,210,000), so that it belongs to no real charity. The allocation it receives says so.
+# 034-2016 names no registered body behind the project: its charity number is made up
+# for the demo, above any the Charity Commission has issued (they run to about
+# 1,210,000), so it belongs to no real charity. The allocation it receives says so.
 DEMONSTRATION_CHARITY_NUMBER = "1999999"
 
 PROVIDERS = {
